@@ -1,0 +1,400 @@
+// Core differentiable ops the generated code calls directly: arithmetic, matrix products,
+// indexing (gather / scatter), packing scalars into containers, reductions.
+import { Tensor, Value, adjoint, isBatched, Shape, sizeOf } from './tensor.js';
+import { batchedOutput, chains, record } from './tape.js';
+import { mapElementwise, Kernel } from './elementwise.js';
+import { FatalRuntimeError, RuntimeError } from './errors.js';
+
+const addK: Kernel = (x, d) => {
+  if (d) { d[0] = 1; d[1] = 1; }
+  return x[0] + x[1];
+};
+const subK: Kernel = (x, d) => {
+  if (d) { d[0] = 1; d[1] = -1; }
+  return x[0] - x[1];
+};
+const mulK: Kernel = (x, d) => {
+  if (d) { d[0] = x[1]; d[1] = x[0]; }
+  return x[0] * x[1];
+};
+const divK: Kernel = (x, d) => {
+  const r = x[0] / x[1];
+  if (d) { d[0] = 1 / x[1]; d[1] = -r / x[1]; }
+  return r;
+};
+const negK: Kernel = (x, d) => {
+  if (d) d[0] = -1;
+  return -x[0];
+};
+const powK: Kernel = (x, d) => {
+  const r = Math.pow(x[0], x[1]);
+  if (d) {
+    d[0] = x[1] === 0 ? 0 : x[1] * Math.pow(x[0], x[1] - 1);
+    d[1] = x[0] === 0 ? 0 : r * Math.log(x[0]);
+  }
+  return r;
+};
+
+// Scalar fast paths matter: loops that cannot vectorize call these once per element.
+export function add(a: Value, b: Value): Value {
+  if (typeof a === 'number' && typeof b === 'number') return a + b;
+  return mapElementwise([a, b], addK, 'add');
+}
+export function sub(a: Value, b: Value): Value {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return mapElementwise([a, b], subK, 'subtract');
+}
+/** Elementwise product, and scalar × container. */
+export function elemMul(a: Value, b: Value): Value {
+  if (typeof a === 'number' && typeof b === 'number') return a * b;
+  return mapElementwise([a, b], mulK, 'elt_multiply');
+}
+/** Elementwise quotient, and container / scalar. */
+export function elemDiv(a: Value, b: Value): Value {
+  if (typeof a === 'number' && typeof b === 'number') return a / b;
+  return mapElementwise([a, b], divK, 'elt_divide');
+}
+export function neg(a: Value): Value {
+  if (typeof a === 'number') return -a;
+  return mapElementwise([a], negK, 'minus');
+}
+export function pow(a: Value, b: Value): Value {
+  if (typeof a === 'number' && typeof b === 'number') return Math.pow(a, b);
+  return mapElementwise([a, b], powK, 'pow');
+}
+
+/** Stan's `int / int` (truncating) and `%/%`. */
+export function intDiv(a: number, b: number): number {
+  if (b === 0) throw new RuntimeError('integer division by zero');
+  return Math.trunc(a / b);
+}
+export function intMod(a: number, b: number): number {
+  if (b === 0) throw new RuntimeError('modulus by zero');
+  return a % b;
+}
+
+// ---------------------------------------------------------------------------
+// Matrix products. Shapes: vector/row_vector [n], matrix [r, c] (row-major).
+
+/** `a * b` for (matrix|row_vector) × (matrix|vector) with the Stan kinds given by the caller. */
+export function matmul(
+  a: Value, aKind: 'matrix' | 'row_vector' | 'vector',
+  b: Value, bKind: 'matrix' | 'row_vector' | 'vector',
+): Value {
+  if (typeof a === 'number' || typeof b === 'number') return elemMul(a, b);
+  // Normalize to [m, k] × [k, n].
+  const [m, k] = aKind === 'matrix' ? [a.shape[0], a.shape[1]] : aKind === 'row_vector' ? [1, a.size] : [a.size, 1];
+  const [k2, n] = bKind === 'matrix' ? [b.shape[0], b.shape[1]] : bKind === 'vector' ? [b.size, 1] : [1, b.size];
+  if (k !== k2) throw new RuntimeError(`multiply: columns of the left (${k}) must match rows of the right (${k2})`);
+  const outShape: Shape =
+    aKind !== 'matrix' && aKind !== 'vector' && bKind === 'vector' ? [] // row_vector × vector → real
+      : aKind === 'row_vector' ? [n]
+        : bKind === 'vector' ? [m]
+          : aKind === 'vector' && bKind === 'row_vector' ? [m, n]
+            : [m, n];
+  const size = m * n;
+  const batched = a.batched || b.batched;
+  const C = batched ? chains() : 1;
+  const out = batched ? batchedOutput(outShape, size) : new Tensor(outShape, new Float64Array(size), false);
+  const aS = a.batched ? m * k : 0;
+  const bS = b.batched ? k * n : 0;
+  const A = a.val, B = b.val, O = out.val;
+  for (let c = 0; c < C; c++) {
+    const ao = c * aS, bo = c * bS, oo = c * size;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let t = 0; t < k; t++) s += A[ao + i * k + t] * B[bo + t * n + j];
+        O[oo + i * n + j] = s;
+      }
+    }
+  }
+  if (batched) {
+    record(() => {
+      const G = out.adj;
+      if (G === null) return;
+      const GA = a.batched ? adjoint(a) : null;
+      const GB = b.batched ? adjoint(b) : null;
+      for (let c = 0; c < C; c++) {
+        const ao = c * aS, bo = c * bS, oo = c * size;
+        for (let i = 0; i < m; i++) {
+          for (let j = 0; j < n; j++) {
+            const g = G[oo + i * n + j];
+            if (g === 0) continue;
+            for (let t = 0; t < k; t++) {
+              if (GA) GA[ao + i * k + t] += g * B[bo + t * n + j];
+              if (GB) GB[bo + t * n + j] += g * A[ao + i * k + t];
+            }
+          }
+        }
+      }
+    });
+  }
+  return out;
+}
+
+/** Matrix transpose; vectors and row vectors keep their data (the kind changes, not the layout). */
+export function transpose(a: Value): Value {
+  if (typeof a === 'number' || a.shape.length !== 2) return a;
+  const [r, c] = a.shape;
+  return gatherFlat(a, [c, r], transposeMap(r, c));
+}
+
+function transposeMap(r: number, c: number): Int32Array {
+  const map = new Int32Array(r * c);
+  for (let i = 0; i < c; i++) for (let j = 0; j < r; j++) map[i * r + j] = j * c + i;
+  return map;
+}
+
+// ---------------------------------------------------------------------------
+// Indexing. Stan indices are 1-based; errors name the size so users can find the bug.
+
+/** A resolved index position: a single int (drops the dimension) or a list of ints. */
+export type IndexSpec = number | Int32Array | number[];
+
+function checkIndex(i: number, n: number, what: string): number {
+  if (!(i >= 1 && i <= n) || !Number.isInteger(i)) {
+    throw new FatalRuntimeError(`index ${i} out of range for ${what} of size ${n}`);
+  }
+  return i - 1;
+}
+
+/** `x[i]` along the first dimension, fast path for scalar loops. */
+export function index1(x: Value, i: number): Value {
+  if (typeof x === 'number') throw new RuntimeError('cannot index a scalar');
+  const n = x.shape[0];
+  const k = checkIndex(i, n, 'container');
+  const rest = x.shape.slice(1);
+  const inner = sizeOf(rest);
+  if (!x.batched) {
+    if (rest.length === 0) return x.val[k];
+    return new Tensor(rest, x.val.subarray(k * inner, (k + 1) * inner), false);
+  }
+  const C = chains();
+  const out = batchedOutput(rest, inner);
+  const S = x.size;
+  for (let c = 0; c < C; c++) {
+    for (let t = 0; t < inner; t++) out.val[c * inner + t] = x.val[c * S + k * inner + t];
+  }
+  record(() => {
+    const g = out.adj;
+    if (g === null) return;
+    const gx = adjoint(x);
+    for (let c = 0; c < C; c++) {
+      for (let t = 0; t < inner; t++) gx[c * S + k * inner + t] += g[c * inner + t];
+    }
+  });
+  return out;
+}
+
+/** Flat source offsets and result shape for an index list over `shape`. */
+export function indexMap(shape: Shape, specs: readonly IndexSpec[]): { map: Int32Array; shape: number[] } {
+  const outShape: number[] = [];
+  const lists: number[][] = [];
+  for (let d = 0; d < shape.length; d++) {
+    const spec = d < specs.length ? specs[d] : null;
+    if (spec === null) {
+      lists.push(Array.from({ length: shape[d] }, (_, i) => i));
+      outShape.push(shape[d]);
+    } else if (typeof spec === 'number') {
+      lists.push([checkIndex(spec, shape[d], 'dimension ' + (d + 1))]);
+    } else {
+      const l: number[] = new Array(spec.length);
+      for (let i = 0; i < spec.length; i++) l[i] = checkIndex(spec[i], shape[d], 'dimension ' + (d + 1));
+      lists.push(l);
+      outShape.push(spec.length);
+    }
+  }
+  if (specs.length > shape.length) throw new FatalRuntimeError('too many indexes');
+  const strides = new Array(shape.length).fill(1);
+  for (let d = shape.length - 2; d >= 0; d--) strides[d] = strides[d + 1] * shape[d + 1];
+  let offsets = [0];
+  for (let d = 0; d < shape.length; d++) {
+    const next: number[] = [];
+    for (const o of offsets) for (const i of lists[d]) next.push(o + i * strides[d]);
+    offsets = next;
+  }
+  return { map: Int32Array.from(offsets), shape: outShape };
+}
+
+/** General indexing: any mix of single and multiple indices. */
+export function index(x: Value, specs: readonly IndexSpec[]): Value {
+  if (typeof x === 'number') throw new RuntimeError('cannot index a scalar');
+  if (specs.length === 1 && typeof specs[0] === 'number') return index1(x, specs[0]);
+  const { map, shape } = indexMap(x.shape, specs);
+  const r = gatherFlat(x, shape, map);
+  return shape.length === 0 && typeof r !== 'number' && !r.batched ? r.val[0] : r;
+}
+
+/** out[k] = x[map[k]] per chain; the backward is a scatter-add, O(size), never O(N × groups). */
+export function gatherFlat(x: Tensor, shape: Shape, map: Int32Array): Value {
+  const n = map.length;
+  if (!x.batched) {
+    const out = new Float64Array(n);
+    for (let k = 0; k < n; k++) out[k] = x.val[map[k]];
+    return new Tensor(shape, out, false);
+  }
+  const C = chains();
+  const S = x.size;
+  const out = batchedOutput(shape, n);
+  for (let c = 0; c < C; c++) for (let k = 0; k < n; k++) out.val[c * n + k] = x.val[c * S + map[k]];
+  record(() => {
+    const g = out.adj;
+    if (g === null) return;
+    const gx = adjoint(x);
+    for (let c = 0; c < C; c++) for (let k = 0; k < n; k++) gx[c * S + map[k]] += g[c * n + k];
+  });
+  return out;
+}
+
+/**
+ * `x[specs] = v` in place, for locals and parameters-block-free variables built element by
+ * element. The overwritten slots' adjoints go to `v` and are cleared, so reads made before the
+ * write pass their adjoints to whatever produced the old value.
+ */
+export function assignIndexed(x: Tensor, specs: readonly IndexSpec[], v: Value): void {
+  const { map } = indexMap(x.shape, specs);
+  const n = map.length;
+  if (!x.batched) {
+    if (isBatched(v)) throw new RuntimeError('internal: assigning a parameter-dependent value into data');
+    for (let k = 0; k < n; k++) x.val[map[k]] = typeof v === 'number' ? v : v.val[v.size === 1 ? 0 : k];
+    return;
+  }
+  if (typeof v !== 'number' && v.size !== n && v.size !== 1) {
+    throw new RuntimeError(`assignment: size mismatch (${n} slots, ${v.size} values)`);
+  }
+  const C = chains();
+  const S = x.size;
+  for (let c = 0; c < C; c++) {
+    for (let k = 0; k < n; k++) {
+      x.val[c * S + map[k]] = typeof v === 'number' ? v : v.batched ? v.val[c * v.size + (v.size === 1 ? 0 : k)] : v.val[v.size === 1 ? 0 : k];
+    }
+  }
+  record(() => {
+    if (x.adj === null) return;
+    const gx = x.adj;
+    const gv = isBatched(v) ? adjoint(v) : null;
+    for (let c = 0; c < C; c++) {
+      for (let k = 0; k < n; k++) {
+        const slot = c * S + map[k];
+        if (gv) gv[c * (v as Tensor).size + ((v as Tensor).size === 1 ? 0 : k)] += gx[slot];
+        gx[slot] = 0;
+      }
+    }
+  });
+}
+
+/** A fresh copy (new tape node) — for whole reads of variables that are later written in place. */
+export function copy(x: Value): Value {
+  if (typeof x === 'number') return x;
+  if (!x.batched) return new Tensor(x.shape, x.val.slice(), false);
+  const out = new Tensor(x.shape, x.val.slice(), true);
+  record(() => {
+    if (out.adj === null) return;
+    const gx = adjoint(x);
+    for (let i = 0; i < gx.length; i++) gx[i] += out.adj[i];
+  });
+  return out;
+}
+
+/** A local container of `shape` filled with NaN (Stan's initial value), batched when it will hold parameter values. */
+export function declare(shape: Shape, batched: boolean): Tensor {
+  const size = sizeOf(shape);
+  const val = new Float64Array((batched ? chains() : 1) * size).fill(NaN);
+  return new Tensor(shape, val, batched);
+}
+
+/** A batched copy of any value (so it can be written in place with batched values). */
+export function toBatched(x: Value, shape: Shape): Tensor {
+  const size = sizeOf(shape);
+  const C = chains();
+  if (typeof x !== 'number' && x.batched) return copy(x) as Tensor;
+  const out = new Tensor(shape, new Float64Array(C * size), true);
+  for (let c = 0; c < C; c++) {
+    for (let k = 0; k < size; k++) out.val[c * size + k] = typeof x === 'number' ? x : x.val[x.size === 1 ? 0 : k];
+  }
+  return out;
+}
+
+/**
+ * Stack values of equal shape into a container with a new leading dimension: `[a, b, c]`,
+ * `{a, b}`, matrices from row vectors.
+ */
+export function stack(items: readonly Value[], itemShape: Shape): Value {
+  const n = items.length;
+  const inner = sizeOf(itemShape);
+  const shape = [n, ...itemShape];
+  const batched = items.some(isBatched);
+  if (!batched) {
+    const out = new Float64Array(n * inner);
+    for (let i = 0; i < n; i++) {
+      const it = items[i];
+      if (typeof it === 'number') out[i * inner] = it;
+      else out.set(it.val.subarray(0, inner), i * inner);
+    }
+    return new Tensor(shape, out, false);
+  }
+  const C = chains();
+  const size = n * inner;
+  const out = batchedOutput(shape, size);
+  for (let i = 0; i < n; i++) {
+    const it = items[i];
+    for (let c = 0; c < C; c++) {
+      for (let t = 0; t < inner; t++) {
+        out.val[c * size + i * inner + t] =
+          typeof it === 'number' ? it : it.batched ? it.val[c * inner + t] : it.val[t];
+      }
+    }
+  }
+  record(() => {
+    const g = out.adj;
+    if (g === null) return;
+    for (let i = 0; i < n; i++) {
+      const it = items[i];
+      if (!isBatched(it)) continue;
+      const gi = adjoint(it);
+      for (let c = 0; c < C; c++) for (let t = 0; t < inner; t++) gi[c * inner + t] += g[c * size + i * inner + t];
+    }
+  });
+  return out;
+}
+
+/** Sum of all elements, per chain. */
+export function sum(x: Value): Value {
+  if (typeof x === 'number') return x;
+  const S = x.size;
+  if (!x.batched) {
+    let s = 0;
+    for (let k = 0; k < S; k++) s += x.val[k];
+    return s;
+  }
+  const C = chains();
+  const out = batchedOutput([], 1);
+  for (let c = 0; c < C; c++) {
+    let s = 0;
+    for (let k = 0; k < S; k++) s += x.val[c * S + k];
+    out.val[c] = s;
+  }
+  record(() => {
+    const g = out.adj;
+    if (g === null) return;
+    const gx = adjoint(x);
+    for (let c = 0; c < C; c++) for (let k = 0; k < S; k++) gx[c * S + k] += g[c];
+  });
+  return out;
+}
+
+/** Same values, new shape (to_vector of a matrix is a reshape of the column-major order: callers pass the map). */
+export function reshape(x: Value, shape: Shape): Value {
+  if (typeof x === 'number') return new Tensor(shape, Float64Array.of(x), false);
+  if (sizeOf(shape) !== x.size) throw new RuntimeError(`cannot reshape ${x.size} elements to [${shape.join(', ')}]`);
+  if (!x.batched) return new Tensor(shape, x.val, false);
+  const out = new Tensor(shape, x.val, true);
+  // Shares values (never written in place: only locals are, and they are copied on read).
+  record(() => {
+    if (out.adj === null) return;
+    const gx = adjoint(x);
+    for (let i = 0; i < gx.length; i++) gx[i] += out.adj[i];
+  });
+  return out;
+}

@@ -1,0 +1,16 @@
+// All built-in implementations, joined by Stan name. Each family module exports `table: BuiltinTable`.
+import type { Builtin, BuiltinTable } from './types.js';
+
+// One import per family module, listed here (edit: add your family's import and entry).
+const families: BuiltinTable[] = [];
+
+const byName = new Map<string, Builtin>();
+for (const f of families) for (const [name, fn] of Object.entries(f)) byName.set(name, fn);
+
+export function builtin(name: string): Builtin | undefined {
+  return byName.get(name);
+}
+
+export function builtinNames(): string[] {
+  return [...byName.keys()].sort();
+}

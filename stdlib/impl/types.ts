@@ -1,0 +1,22 @@
+// What a built-in's implementation receives and returns at run time.
+import type { Value } from '../../src/runtime/tensor.js';
+import type { StanType } from '../../src/check/types.js';
+import type { Random } from '../../src/runtime/random.js';
+
+/**
+ * A run-time value: a real/int scalar (number), a tensor (vectors, matrices, arrays of them,
+ * int arrays as data tensors of integral values), or a tuple (JS array of values).
+ */
+export type RuntimeValue = Value | RuntimeValue[];
+
+export interface CallContext {
+  /** The Stan types of the arguments as the checker resolved them (tells vector from row_vector from array). */
+  argTypes: readonly StanType[];
+  /** The stream for `_rng` functions (generated quantities / transformed data); null elsewhere. */
+  rng: Random | null;
+}
+
+/** One implementation per Stan function name; it dispatches on argument types/shapes itself. */
+export type Builtin = (args: readonly RuntimeValue[], ctx: CallContext) => RuntimeValue;
+
+export type BuiltinTable = Record<string, Builtin>;

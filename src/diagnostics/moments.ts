@@ -28,24 +28,23 @@ export function sdOf(x: ArrayLike<number>): number {
   return Math.sqrt(varianceOf(x));
 }
 
-/** An ascending copy; NaN makes every order statistic NaN, so callers check first. */
+/** An ascending copy; NaNs sort last, where the order statistics below look for them. */
 export function sortedCopy(x: ArrayLike<number>): Float64Array {
   return Float64Array.from(x).sort();
 }
 
-function hasNaN(x: ArrayLike<number>): boolean {
-  for (let i = 0; i < x.length; i++) if (Number.isNaN(x[i])) return true;
-  return false;
+function hasNaNSorted(sorted: Float64Array): boolean {
+  return sorted.length === 0 || Number.isNaN(sorted[sorted.length - 1]);
 }
 
 /**
- * Type 7 quantile of an ascending sample, computed with R's exact arithmetic
- * ((1 − h)·x[lo] + h·x[hi]) so indicator draws `x <= q` agree with posterior's.
+ * Type 7 quantile of an ascending sample (R's default), computed with R's exact arithmetic
+ * ((1 − h)·x[lo] + h·x[hi]) so indicator draws `x <= q` agree with posterior's. NaN if any is NaN.
  */
 export function quantileSorted(sorted: Float64Array, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const index = 1 + (n - 1) * p;
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`quantile probability must be in [0, 1], got ${p}`);
+  if (hasNaNSorted(sorted)) return NaN;
+  const index = 1 + (sorted.length - 1) * p;
   const lo = Math.floor(index);
   const hi = Math.ceil(index);
   const qs = sorted[lo - 1];
@@ -57,28 +56,27 @@ export function quantileSorted(sorted: Float64Array, p: number): number {
   return qs;
 }
 
-/** Type 7 quantile (R's default); NaN if any value is NaN. */
 export function quantileOf(x: ArrayLike<number>, p: number): number {
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`quantile probability must be in [0, 1], got ${p}`);
-  if (hasNaN(x)) return NaN;
   return quantileSorted(sortedCopy(x), p);
 }
 
-/** R's median: the middle value, or the correctly rounded midpoint of the two middle values. */
-export function medianOf(x: ArrayLike<number>): number {
-  if (x.length === 0 || hasNaN(x)) return NaN;
-  const s = sortedCopy(x);
-  const n = s.length;
+/** R's median of an ascending sample: the middle value or the correctly rounded midpoint of the two. */
+export function medianSorted(sorted: Float64Array): number {
+  if (hasNaNSorted(sorted)) return NaN;
+  const n = sorted.length;
   const half = n >> 1;
   // a/2 + b/2 rounds once, as R's long-double mean of the pair does.
-  return n % 2 === 1 ? s[half] : s[half - 1] / 2 + s[half] / 2;
+  return n % 2 === 1 ? sorted[half] : sorted[half - 1] / 2 + sorted[half] / 2;
 }
 
-/** Median absolute deviation scaled by 1.4826 to estimate a normal sd (R's mad). */
-export function madOf(x: ArrayLike<number>): number {
-  const med = medianOf(x);
+export function medianOf(x: ArrayLike<number>): number {
+  return medianSorted(sortedCopy(x));
+}
+
+/** Median absolute deviation from the median, scaled by 1.4826 to estimate a normal sd (R's mad). */
+export function madOf(x: ArrayLike<number>, med = medianOf(x)): number {
   if (Number.isNaN(med)) return NaN;
   const dev = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) dev[i] = Math.abs(x[i] - med);
-  return 1.4826 * medianOf(dev);
+  return 1.4826 * medianSorted(dev.sort());
 }

@@ -149,8 +149,15 @@ function transposeMap(r: number, c: number): Int32Array {
 // ---------------------------------------------------------------------------
 // Indexing. Stan indices are 1-based; errors name the size so users can find the bug.
 
-/** A resolved index position: a single int (drops the dimension) or a list of ints. */
-export type IndexSpec = number | Int32Array | number[];
+/**
+ * A resolved index position: a single int (drops the dimension), a list of ints (keeps it),
+ * `null` for `:`, or a slice with open ends (`a:`, `:b`) resolved against the dimension's size.
+ */
+export type IndexSpec = number | ArrayLike<number> | null | { from?: number; to?: number };
+
+function isSlice(s: IndexSpec): s is { from?: number; to?: number } {
+  return s !== null && typeof s === 'object' && !('length' in s);
+}
 
 function checkIndex(i: number, n: number, what: string): number {
   if (!(i >= 1 && i <= n) || !Number.isInteger(i)) {
@@ -192,7 +199,14 @@ export function indexMap(shape: Shape, specs: readonly IndexSpec[]): { map: Int3
   const outShape: number[] = [];
   const lists: number[][] = [];
   for (let d = 0; d < shape.length; d++) {
-    const spec = d < specs.length ? specs[d] : null;
+    let spec = d < specs.length ? specs[d] : null;
+    if (spec !== null && isSlice(spec)) {
+      const from = spec.from ?? 1;
+      const to = spec.to ?? shape[d];
+      const l: number[] = [];
+      for (let i = from; i <= to; i++) l.push(i);
+      spec = l;
+    }
     if (spec === null) {
       lists.push(Array.from({ length: shape[d] }, (_, i) => i));
       outShape.push(shape[d]);
@@ -221,6 +235,11 @@ export function indexMap(shape: Shape, specs: readonly IndexSpec[]): { map: Int3
 export function index(x: Value, specs: readonly IndexSpec[]): Value {
   if (typeof x === 'number') throw new RuntimeError('cannot index a scalar');
   if (specs.length === 1 && typeof specs[0] === 'number') return index1(x, specs[0]);
+  if (specs.length === 2 && typeof specs[0] === 'number' && typeof specs[1] === 'number' && !x.batched) {
+    // m[i, j] on data: no allocation.
+    const [r, c] = x.shape;
+    return x.val[checkIndex(specs[0], r, 'rows') * c + checkIndex(specs[1], c, 'columns')];
+  }
   const { map, shape } = indexMap(x.shape, specs);
   const r = gatherFlat(x, shape, map);
   return shape.length === 0 && typeof r !== 'number' && !r.batched ? r.val[0] : r;

@@ -46,3 +46,8 @@ export function backpropagate(t: Tape, output: Tensor): void {
   const steps = t.backward;
   for (let i = steps.length - 1; i >= 0; i--) steps[i]();
 }
+
+/** Whether a gradient is being recorded. */
+export function tapeActive(): boolean {
+  return current !== null;
+}

@@ -1,0 +1,211 @@
+/**
+ * The NUTS run loop: initialize all chains, then per iteration run one NUTS
+ * transition on every chain together (one batched density call per leapfrog step
+ * of the still-running chains), adapt step size and metric during warmup on
+ * Stan's schedule, and collect draws and stats.
+ */
+
+import { Random } from '../runtime/random.js';
+import { DualAveraging, MetricAdaptation, STAN_DUAL_AVERAGING } from './adaptation.js';
+import { BatchEvaluator } from './batch.js';
+import { SamplerError } from './errors.js';
+import { findInitialPoints } from './init.js';
+import { createMetric } from './metric.js';
+import { NutsTransition } from './nuts.js';
+import { resolveNutsOptions } from './options.js';
+import { StepSizeSearch } from './stepsize.js';
+import {
+  SAMPLER_STAT_NAMES,
+  type BatchedLogDensity,
+  type ChainPoint,
+  type ChainStats,
+  type DrawStats,
+  type NutsOptions,
+  type NutsResult,
+  type ProgressInfo,
+} from './types.js';
+
+function emptyChainStats(n: number): ChainStats {
+  const stats = {} as ChainStats;
+  for (const name of SAMPLER_STAT_NAMES) stats[name] = new Float64Array(n);
+  return stats;
+}
+
+function storeStats(stats: ChainStats, k: number, s: DrawStats): void {
+  stats.lp__[k] = s.lp;
+  stats.accept_stat__[k] = s.acceptStat;
+  stats.stepsize__[k] = s.stepSize;
+  stats.treedepth__[k] = s.treedepth;
+  stats.n_leapfrog__[k] = s.nLeapfrog;
+  stats.divergent__[k] = s.divergent ? 1 : 0;
+  stats.energy__[k] = s.energy;
+}
+
+function seconds(startMs: number): number {
+  return (performance.now() - startMs) / 1000;
+}
+
+/**
+ * Runs NUTS (Stan's algorithm and adaptation) on `density` with every chain
+ * advancing in lock-step. All options have Stan's defaults; `runNuts(density)`
+ * runs 4 chains of 1000 warmup + 1000 sampling iterations.
+ * Throws InitializationError if a chain cannot start, SamplerError on bad options
+ * or when the run cannot continue.
+ */
+export function runNuts(density: BatchedLogDensity, options: Partial<NutsOptions> = {}): NutsResult {
+  const D = density.dimension;
+  if (!Number.isSafeInteger(D) || D < 1) {
+    throw new SamplerError(`NUTS needs at least one unconstrained parameter, but the density has dimension ${D}`);
+  }
+  const o = resolveNutsOptions(options, D);
+  const C = o.chains;
+  const chains = Array.from({ length: C }, (_, c) => c);
+
+  const rngs = chains.map((c) => Random.forChain(o.seed, c));
+  const evaluator = new BatchEvaluator(density, C);
+  const metrics = chains.map(() => createMetric(o.metric, D, o.inverseMetric));
+  const states: ChainPoint[] = findInitialPoints(evaluator, rngs, o.initRadius, o.inits);
+  const stepSizes = chains.map(() => o.stepSize);
+
+  const warmupStart = performance.now();
+  // Adaptation is engaged whenever there is warmup (as in Stan's adaptive samplers).
+  const adapting = o.warmup > 0;
+  const dualAveraging = chains.map(() => {
+    const da = new DualAveraging({ delta: o.adaptDelta, ...STAN_DUAL_AVERAGING });
+    da.mu = Math.log(10 * o.stepSize);
+    return da;
+  });
+  const metricAdaptation = chains.map((c) => new MetricAdaptation(o.metric, D, o.warmup, c));
+  const searches = chains.map((c) => new StepSizeSearch(D, c));
+  const searchStepSizes = (which: readonly number[]): void => {
+    for (const c of which) searches[c].begin(states[c], stepSizes[c], metrics[c], rngs[c]);
+    evaluator.run(which.map((c) => searches[c]));
+    for (const c of which) stepSizes[c] = searches[c].stepSize;
+  };
+  if (adapting) searchStepSizes(chains);
+
+  const transitions = chains.map(() => new NutsTransition(D, o.maxTreedepth));
+  const keptWarmup = o.saveWarmup ? Math.ceil(o.warmup / o.thin) : 0;
+  const keptTotal = keptWarmup + Math.ceil(o.samples / o.thin);
+  const draws: Float64Array[][] = chains.map(() => []);
+  const stats = chains.map(() => emptyChainStats(keptTotal));
+  let kept = 0;
+
+  const sumAccept = new Float64Array(C);
+  const divergences = new Float64Array(C);
+  let phaseIterations = 0;
+  let warmupSeconds = 0;
+  let samplingStart = warmupStart;
+  let samplingStarted = false;
+  let stopped = false;
+  const total = o.warmup + o.samples;
+
+  for (let iter = 0; iter < total; iter++) {
+    if (o.shouldStop?.()) {
+      stopped = true;
+      break;
+    }
+    const warmup = iter < o.warmup;
+    if (iter === o.warmup) {
+      warmupSeconds = seconds(warmupStart);
+      samplingStart = performance.now();
+      samplingStarted = true;
+      sumAccept.fill(0);
+      divergences.fill(0);
+      phaseIterations = 0;
+    }
+
+    for (const c of chains) transitions[c].begin(states[c], stepSizes[c], metrics[c], rngs[c]);
+    evaluator.run(transitions);
+
+    const drawStats: DrawStats[] = chains.map((c) => {
+      const t = transitions[c];
+      const draw = t.draw;
+      const s = states[c];
+      s.q.set(draw.q);
+      s.grad.set(draw.grad);
+      s.lp = draw.lp;
+      return {
+        lp: draw.lp,
+        acceptStat: t.acceptStat,
+        stepSize: stepSizes[c],
+        treedepth: t.depth,
+        nLeapfrog: t.nLeapfrog,
+        divergent: t.divergent,
+        energy: draw.energy,
+        phase: warmup ? 'warmup' : 'sampling',
+      };
+    });
+
+    if (warmup && adapting) {
+      const metricUpdated: number[] = [];
+      for (const c of chains) {
+        stepSizes[c] = dualAveraging[c].learn(drawStats[c].acceptStat);
+        const inverse = metricAdaptation[c].learn(states[c].q);
+        if (inverse) {
+          metrics[c].setInverse(inverse);
+          metricUpdated.push(c);
+        }
+      }
+      if (metricUpdated.length > 0) {
+        // New metric: re-find a step size and restart dual averaging around it.
+        searchStepSizes(metricUpdated);
+        for (const c of metricUpdated) {
+          dualAveraging[c].mu = Math.log(10 * stepSizes[c]);
+          dualAveraging[c].restart();
+        }
+      }
+      if (iter === o.warmup - 1) {
+        for (const c of chains) stepSizes[c] = dualAveraging[c].finalStepSize();
+      }
+    }
+
+    const keep = warmup ? o.saveWarmup && iter % o.thin === 0 : (iter - o.warmup) % o.thin === 0;
+    if (keep) {
+      for (const c of chains) {
+        const position = states[c].q.slice();
+        draws[c].push(position);
+        storeStats(stats[c], kept, drawStats[c]);
+        o.onDraw?.(c, iter, position, drawStats[c]);
+      }
+      kept++;
+    }
+
+    phaseIterations++;
+    for (const c of chains) {
+      sumAccept[c] += drawStats[c].acceptStat;
+      if (drawStats[c].divergent) divergences[c]++;
+    }
+    if (o.onProgress) {
+      const info: ProgressInfo[] = chains.map((c) => ({
+        chain: c,
+        iteration: iter + 1,
+        phase: drawStats[c].phase,
+        stepSize: drawStats[c].stepSize,
+        meanAcceptStat: sumAccept[c] / phaseIterations,
+        divergences: divergences[c],
+      }));
+      o.onProgress(info);
+    }
+  }
+
+  let samplingSeconds = 0;
+  if (samplingStarted) samplingSeconds = seconds(samplingStart);
+  else warmupSeconds = seconds(warmupStart);
+
+  return {
+    draws,
+    stats: stats.map((s) => {
+      if (kept === keptTotal) return s;
+      const trimmed = {} as ChainStats;
+      for (const name of SAMPLER_STAT_NAMES) trimmed[name] = s[name].subarray(0, kept);
+      return trimmed;
+    }),
+    warmupDraws: Math.min(keptWarmup, kept),
+    stepSize: stepSizes,
+    inverseMetric: metrics.map((m) => m.inverseMetric()),
+    timing: chains.map(() => ({ warmupSeconds, samplingSeconds })),
+    stopped,
+    seed: o.seed,
+  };
+}

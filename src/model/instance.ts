@@ -1,0 +1,241 @@
+// A model with its data: the BridgeStan-like interface over the lowered program. Log densities
+// of all chains come from one batched evaluation; the sampler calls `logDensityGradient`.
+import { Tensor, Value } from '../runtime/tensor.js';
+import { beginTape, endTape, backpropagate } from '../runtime/tape.js';
+import { ChainsDiverge, FatalRuntimeError, RejectError, RuntimeError } from '../runtime/errors.js';
+import * as $ from '../runtime/api.js';
+import { declShape, DeclSpec } from '../runtime/data.js';
+import type { Random } from '../runtime/random.js';
+import type { BatchedLogDensity } from '../inference/types.js';
+import type { ParamLayout } from '../runtime/parameters.js';
+import { unconstrainParameter } from '../runtime/parameters.js';
+
+/** What the generated `instantiate` returns. */
+export interface Lowered {
+  layout: ParamLayout;
+  outputs: DeclSpec[];
+  logDensity(u: Tensor, jacobian: boolean): Value[];
+  generate(u: Tensor): unknown[];
+  notes?: string[];
+}
+
+export interface OutputVariable {
+  name: string;
+  /** Row-major shape (Stan's). */
+  shape: number[];
+  block: 'parameters' | 'transformed parameters' | 'generated quantities';
+}
+
+export class ModelInstance implements BatchedLogDensity {
+  readonly dimension: number;
+  /** Constrained output variables in CmdStan's order: parameters, transformed parameters, generated quantities. */
+  readonly outputs: OutputVariable[];
+  /** Flat output column names as CmdStan writes them (`theta.1`, `Sigma.2.1`; column-major). */
+  readonly columnNames: string[];
+  /** Notes from reading the data (e.g. variables the program does not use). */
+  readonly notes: string[];
+
+  constructor(
+    private readonly lowered: Lowered,
+    blocks: { parameters: number; transformed: number },
+    notes: string[] = [],
+  ) {
+    this.dimension = lowered.layout.dimension;
+    this.outputs = lowered.outputs.map((spec, i) => ({
+      name: spec.name,
+      shape: declShape(spec),
+      block: i < blocks.parameters ? 'parameters' : i < blocks.parameters + blocks.transformed ? 'transformed parameters' : 'generated quantities',
+    }));
+    this.columnNames = this.outputs.flatMap((o) => columnNames(o.name, o.shape, '.'));
+    this.notes = notes;
+  }
+
+  get parameterNames(): string[] {
+    return this.outputs.filter((o) => o.block === 'parameters').flatMap((o) => columnNames(o.name, o.shape, '.'));
+  }
+
+  get unconstrainedDimension(): number {
+    return this.dimension;
+  }
+
+  /**
+   * Log density and gradient for n chains at once: U is row-major [n, D]. A chain whose point
+   * is rejected (domain error, reject()) gets lp = -Infinity. Fatal errors propagate.
+   */
+  logDensityGradient(U: Float64Array, n: number, lp: Float64Array, grad: Float64Array, jacobian = true): void {
+    this.evaluate(U, n, lp, grad, jacobian);
+  }
+
+  /** Log density only, for n chains. */
+  logDensityBatch(U: Float64Array, n: number, jacobian = true): Float64Array {
+    const lp = new Float64Array(n);
+    this.evaluate(U, n, lp, null, jacobian);
+    return lp;
+  }
+
+  /** Single point conveniences. */
+  logDensity(u: ArrayLike<number>, options: { jacobian?: boolean } = {}): number {
+    return this.logDensityBatch(Float64Array.from(u), 1, options.jacobian ?? true)[0];
+  }
+
+  logDensityAndGradient(u: ArrayLike<number>, options: { jacobian?: boolean } = {}): { logDensity: number; gradient: Float64Array } {
+    const lp = new Float64Array(1);
+    const grad = new Float64Array(this.dimension);
+    this.evaluate(Float64Array.from(u), 1, lp, grad, options.jacobian ?? true);
+    return { logDensity: lp[0], gradient: grad };
+  }
+
+  private evaluate(U: Float64Array, n: number, lp: Float64Array, grad: Float64Array | null, jacobian: boolean): void {
+    const D = this.dimension;
+    $.setPrinting(false);
+    try {
+      const tape = beginTape(n);
+      const u = new Tensor([D], U.subarray(0, n * D), true);
+      const total = $.sumTerms(this.lowered.logDensity(u, jacobian));
+      if (typeof total === 'number') {
+        lp.fill(total, 0, n);
+        grad?.fill(0, 0, n * D);
+      } else {
+        for (let c = 0; c < n; c++) lp[c] = total.val[c];
+        if (grad) {
+          backpropagate(tape, total);
+          if (u.adj) grad.set(u.adj.subarray(0, n * D));
+          else grad.fill(0, 0, n * D);
+        }
+      }
+    } catch (e) {
+      endTape();
+      if (e instanceof FatalRuntimeError) throw e;
+      if (!(e instanceof ChainsDiverge || e instanceof RuntimeError || e instanceof RejectError)) throw e;
+      if (n === 1) {
+        if (e instanceof ChainsDiverge) throw e;
+        lp[0] = -Infinity;
+        grad?.fill(0, 0, D);
+        this.lastRejection = e.message;
+        return;
+      }
+      // Some chain failed or chains took different branches: evaluate them one by one.
+      for (let c = 0; c < n; c++) {
+        const row = U.subarray(c * D, (c + 1) * D);
+        const l = lp.subarray(c, c + 1);
+        this.evaluate(row, 1, l, grad ? grad.subarray(c * D, (c + 1) * D) : null, jacobian);
+      }
+    } finally {
+      endTape();
+      $.setPrinting(true);
+    }
+  }
+
+  /** The message of the latest rejected evaluation (shown when initialization fails). */
+  lastRejection: string | null = null;
+
+  /**
+   * Constrained values of all outputs (parameters, transformed parameters, generated quantities)
+   * for one unconstrained point, flattened in column order. `rng` drives the `_rng` functions.
+   */
+  generate(u: ArrayLike<number>, rng: Random | null): Float64Array {
+    const out = new Float64Array(this.columnNames.length);
+    $.setRng(rng);
+    try {
+      const values = this.lowered.generate(new Tensor([this.dimension], Float64Array.from(u), false));
+      let k = 0;
+      this.outputs.forEach((o, i) => {
+        k = writeColumnMajor(values[i] as Value, o.shape, out, k);
+      });
+    } finally {
+      $.setRng(null);
+    }
+    return out;
+  }
+
+  /** Constrained parameters (and transformed parameters, generated quantities) as Stan JSON values. */
+  constrain(u: ArrayLike<number>, rng: Random | null = null): Record<string, unknown> {
+    const flat = this.generate(u, rng);
+    const result: Record<string, unknown> = {};
+    let k = 0;
+    for (const o of this.outputs) {
+      const size = o.shape.reduce((a, b) => a * b, 1);
+      result[o.name] = nestColumnMajor(flat.subarray(k, k + size), o.shape);
+      k += size;
+    }
+    return result;
+  }
+
+  /** Unconstrained vector from constrained parameter values (Stan JSON layout), checking each constraint. */
+  unconstrain(values: Record<string, unknown>): Float64Array {
+    const out = new Float64Array(this.dimension);
+    for (const entry of this.lowered.layout.entries) {
+      if (!Object.prototype.hasOwnProperty.call(values, entry.spec.name)) {
+        throw new RuntimeError(`no value given for parameter '${entry.spec.name}'`);
+      }
+      const u = unconstrainParameter(entry, values[entry.spec.name], values);
+      out.set(u, entry.offset);
+    }
+    return out;
+  }
+}
+
+/** CmdStan's flat names: column-major over all indices (first index fastest). */
+export function columnNames(name: string, shape: readonly number[], sep: '.' | '[' = '.'): string[] {
+  if (shape.length === 0) return [name];
+  const n = shape.reduce((a, b) => a * b, 1);
+  const names: string[] = [];
+  const idx = new Array(shape.length).fill(1);
+  for (let k = 0; k < n; k++) {
+    names.push(sep === '.' ? `${name}.${idx.join('.')}` : `${name}[${idx.join(',')}]`);
+    for (let d = 0; d < shape.length; d++) {
+      if (idx[d] < shape[d]) {
+        idx[d]++;
+        break;
+      }
+      idx[d] = 1;
+    }
+  }
+  return names;
+}
+
+/** Write a row-major value into `out` in column-major order; returns the next position. */
+function writeColumnMajor(v: Value, shape: readonly number[], out: Float64Array, k: number): number {
+  if (typeof v === 'number') {
+    out[k] = v;
+    return k + 1;
+  }
+  const n = v.size;
+  const strides = rowMajorStrides(shape);
+  const idx = new Array(shape.length).fill(0);
+  for (let j = 0; j < n; j++) {
+    let off = 0;
+    for (let d = 0; d < shape.length; d++) off += idx[d] * strides[d];
+    out[k + j] = v.val[off];
+    for (let d = 0; d < shape.length; d++) {
+      if (++idx[d] < shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return k + n;
+}
+
+function rowMajorStrides(shape: readonly number[]): number[] {
+  const s = new Array(shape.length).fill(1);
+  for (let d = shape.length - 2; d >= 0; d--) s[d] = s[d + 1] * shape[d + 1];
+  return s;
+}
+
+/** Column-major flat values → nested arrays in Stan JSON's (row-major) layout. */
+export function nestColumnMajor(flat: ArrayLike<number>, shape: readonly number[]): unknown {
+  if (shape.length === 0) return flat[0];
+  const build = (prefix: number[]): unknown => {
+    const d = prefix.length;
+    if (d === shape.length) {
+      let off = 0;
+      let stride = 1;
+      for (let i = 0; i < shape.length; i++) {
+        off += prefix[i] * stride;
+        stride *= shape[i];
+      }
+      return flat[off];
+    }
+    return Array.from({ length: shape[d] }, (_, i) => build([...prefix, i]));
+  };
+  return build([]);
+}

@@ -1,0 +1,217 @@
+// Stan CSV in CmdStan's layout (config comments, header, adaptation block, draws, timing) so
+// cmdstanpy, ArviZ and cmdstanr/posterior read hstan's output unchanged. Every write is one
+// complete line (or block) in one synchronous call: a killed run leaves a valid file of the rows so far.
+import { closeSync, openSync } from 'node:fs';
+import { formatStanNumber } from './format-number.js';
+import { writeAll } from './write-all.js';
+
+/** The sampler diagnostic columns that open every CmdStan NUTS output row. */
+export const SAMPLER_COLUMNS = [
+  'lp__',
+  'accept_stat__',
+  'stepsize__',
+  'treedepth__',
+  'n_leapfrog__',
+  'divergent__',
+  'energy__',
+] as const;
+
+export type Metric = 'unit_e' | 'diag_e' | 'dense_e';
+
+/** The run's settings, written as CmdStan's `# key = value` config comments. */
+export interface StanCsvConfig {
+  /** Model name (CmdStan writes the C++ class name, e.g. `bernoulli_model`). */
+  model: string;
+  numSamples: number;
+  numWarmup: number;
+  saveWarmup?: boolean;
+  thin?: number;
+  adaptEngaged?: boolean;
+  adaptDelta: number;
+  adaptGamma?: number;
+  adaptKappa?: number;
+  adaptT0?: number;
+  initBuffer?: number;
+  termBuffer?: number;
+  window?: number;
+  maxDepth: number;
+  metric: Metric;
+  /** Initial step size. */
+  stepsize?: number;
+  stepsizeJitter?: number;
+  numChains?: number;
+  /** 1-based chain id. */
+  chainId: number;
+  dataFile?: string;
+  init?: string | number;
+  seed: number;
+  outputFile?: string;
+  refresh?: number;
+  /** Significant digits of every number in the file; CmdStan's default (-1) means 6. */
+  sigFigs?: number;
+  startDatetime?: Date;
+  hstanVersion?: string;
+}
+
+export interface StanCsvTiming {
+  warmupSeconds: number;
+  samplingSeconds: number;
+}
+
+/** `key = value`, marked `(Default)` when it equals CmdStan's default, as CmdStan does. */
+function setting(indent: number, key: string, value: string | number, dflt?: string | number): string {
+  const v = String(value);
+  const mark = dflt !== undefined && v === String(dflt) ? ' (Default)' : '';
+  return `#${' '.repeat(1 + 2 * indent)}${key} = ${v}${mark}`;
+}
+
+function section(indent: number, name: string): string {
+  return `#${' '.repeat(1 + 2 * indent)}${name}`;
+}
+
+function flag(b: boolean | undefined, dflt: boolean): number {
+  return (b ?? dflt) ? 1 : 0;
+}
+
+function utcStamp(d: Date): string {
+  return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** CmdStan 2.32's config comment block for `method = sample`, NUTS. */
+export function configLines(c: StanCsvConfig): string[] {
+  return [
+    '# stan_version_major = 2',
+    '# stan_version_minor = 32',
+    '# stan_version_patch = 2',
+    `# model = ${c.model}`,
+    `# start_datetime = ${utcStamp(c.startDatetime ?? new Date())}`,
+    setting(0, 'method', 'sample', 'sample'),
+    section(1, 'sample'),
+    setting(2, 'num_samples', c.numSamples, 1000),
+    setting(2, 'num_warmup', c.numWarmup, 1000),
+    setting(2, 'save_warmup', flag(c.saveWarmup, false), 0),
+    setting(2, 'thin', c.thin ?? 1, 1),
+    section(2, 'adapt'),
+    setting(3, 'engaged', flag(c.adaptEngaged, true), 1),
+    setting(3, 'gamma', c.adaptGamma ?? 0.05, 0.05),
+    setting(3, 'delta', c.adaptDelta, 0.8),
+    setting(3, 'kappa', c.adaptKappa ?? 0.75, 0.75),
+    setting(3, 't0', c.adaptT0 ?? 10, 10),
+    setting(3, 'init_buffer', c.initBuffer ?? 75, 75),
+    setting(3, 'term_buffer', c.termBuffer ?? 50, 50),
+    setting(3, 'window', c.window ?? 25, 25),
+    setting(2, 'algorithm', 'hmc', 'hmc'),
+    section(3, 'hmc'),
+    setting(4, 'engine', 'nuts', 'nuts'),
+    section(5, 'nuts'),
+    setting(6, 'max_depth', c.maxDepth, 10),
+    setting(4, 'metric', c.metric, 'diag_e'),
+    setting(4, 'metric_file', '', ''),
+    setting(4, 'stepsize', c.stepsize ?? 1, 1),
+    setting(4, 'stepsize_jitter', c.stepsizeJitter ?? 0, 0),
+    setting(2, 'num_chains', c.numChains ?? 1, 1),
+    setting(0, 'id', c.chainId, 1),
+    section(0, 'data'),
+    setting(1, 'file', c.dataFile ?? '', ''),
+    setting(0, 'init', c.init ?? 2, 2),
+    section(0, 'random'),
+    setting(1, 'seed', c.seed),
+    section(0, 'output'),
+    setting(1, 'file', c.outputFile ?? 'output.csv', 'output.csv'),
+    setting(1, 'diagnostic_file', '', ''),
+    setting(1, 'refresh', c.refresh ?? 100, 100),
+    setting(1, 'sig_figs', c.sigFigs ?? -1, -1),
+    setting(1, 'profile_file', 'profile.csv', 'profile.csv'),
+    setting(0, 'num_threads', 1, 1),
+    `# hstan_version = ${c.hstanVersion ?? 'unknown'}`,
+  ];
+}
+
+export class StanCsvWriter {
+  readonly path: string;
+  private fd: number | undefined;
+  private columns = 0;
+  private precision = 6;
+
+  /** Creates (or truncates) the file at `path`. */
+  constructor(path: string) {
+    this.path = path;
+    this.fd = openSync(path, 'w');
+  }
+
+  static open(path: string): StanCsvWriter {
+    return new StanCsvWriter(path);
+  }
+
+  private write(text: string): void {
+    if (this.fd === undefined) throw new Error(`${this.path}: Stan CSV writer is closed`);
+    writeAll(this.fd, text);
+  }
+
+  private num(x: number): string {
+    return formatStanNumber(x, this.precision);
+  }
+
+  /** Config comments and the header; `columnNames` are all columns, the seven SAMPLER_COLUMNS first. */
+  writeHeader(config: StanCsvConfig, columnNames: ReadonlyArray<string>): void {
+    if (this.columns > 0) throw new Error(`${this.path}: Stan CSV header written twice`);
+    SAMPLER_COLUMNS.forEach((name, i) => {
+      if (columnNames[i] !== name) {
+        throw new Error(`${this.path}: column ${i + 1} must be ${name}, got ${columnNames[i] ?? 'nothing'}`);
+      }
+    });
+    this.precision = config.sigFigs !== undefined && config.sigFigs > 0 ? config.sigFigs : 6;
+    this.columns = columnNames.length;
+    this.write(`${configLines(config).join('\n')}\n${columnNames.join(',')}\n`);
+  }
+
+  /**
+   * The adaptation block: final step size and the inverse metric (its diagonal, or the dense
+   * rows); no metric for unit_e.
+   */
+  writeAdaptation(stepSize: number, inverseMetric?: Float64Array | ReadonlyArray<Float64Array>): void {
+    const lines = ['# Adaptation terminated', `# Step size = ${this.num(stepSize)}`];
+    if (inverseMetric === undefined) {
+      // unit_e: CmdStan writes no metric lines.
+    } else if (inverseMetric instanceof Float64Array) {
+      lines.push('# Diagonal elements of inverse mass matrix:');
+      lines.push(`# ${Array.from(inverseMetric, (v) => this.num(v)).join(', ')}`);
+    } else {
+      lines.push('# Elements of inverse mass matrix:');
+      for (const row of inverseMetric) lines.push(`# ${Array.from(row, (v) => this.num(v)).join(', ')}`);
+    }
+    this.write(lines.join('\n') + '\n');
+  }
+
+  /** One draw: values for every column, in header order. */
+  writeDraw(values: ArrayLike<number>): void {
+    if (this.columns === 0) throw new Error(`${this.path}: writeDraw before writeHeader`);
+    if (values.length !== this.columns) {
+      throw new Error(`${this.path}: draw has ${values.length} values but the header has ${this.columns} columns`);
+    }
+    let line = this.num(values[0]);
+    for (let i = 1; i < values.length; i++) line += ',' + this.num(values[i]);
+    this.write(line + '\n');
+  }
+
+  /** Writes the elapsed-time comments (when given) and closes the file; later calls do nothing. */
+  close(timing?: StanCsvTiming): void {
+    if (this.fd === undefined) return;
+    if (timing) {
+      const pad = ' '.repeat(' Elapsed Time: '.length);
+      const total = timing.warmupSeconds + timing.samplingSeconds;
+      this.write(
+        [
+          '# ',
+          `#  Elapsed Time: ${this.num(timing.warmupSeconds)} seconds (Warm-up)`,
+          `# ${pad}${this.num(timing.samplingSeconds)} seconds (Sampling)`,
+          `# ${pad}${this.num(total)} seconds (Total)`,
+          '# ',
+          '',
+        ].join('\n'),
+      );
+    }
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
+}

@@ -125,16 +125,13 @@ describe(`matches ${fixture.meta.oracle}`, () => {
   });
 
   test('summarize() rows carry the same R values for every case', () => {
-    const rows = summarize(Object.entries(fixture.cases).filter(([n]) => n !== 'one_chain' && n !== 'two_chains_short')
-      .filter(([, c]) => c.draws_by_chain.length === 4 && c.draws_by_chain[0].length === 1000)
-      .map(([name, c]) => ({ name, draws: drawsFor(name, c) })));
-    expect(rows.length).toBe(5);
     const field: Record<string, keyof SummaryRow> = {
       mean: 'mean', sd: 'sd', median: 'median', mad: 'mad', '5%': 'q5', '95%': 'q95', rhat: 'rhat',
       ess_bulk: 'essBulk', ess_tail: 'essTail', mcse_mean: 'mcseMean', mcse_sd: 'mcseSd',
     };
-    for (const row of rows) {
-      const c = fixture.cases[row.name];
+    for (const [name, c] of Object.entries(fixture.cases)) {
+      const [row] = summarize([{ name, draws: drawsFor(name, c) }]);
+      expect(row.name).toBe(name);
       for (const q of QUANTITIES.filter((q) => q.fromSummary)) {
         expectClose(row[field[q.key]] as number, expected(c, q), q.rel);
       }
@@ -221,7 +218,7 @@ describe('closed forms', () => {
   });
 
   test('median and mad', () => {
-    expect(median([[5, 1], [3]])).toBe(3);
+    expect(median([[5], [1], [3]])).toBe(3);
     expect(median([[4, 1], [3, 2]])).toBe(2.5);
     expect(mad([[1, 2, 3, 4, 100]])).toBeCloseTo(1.4826, 14);
   });

@@ -12,7 +12,7 @@ export interface RunInfo {
 }
 
 export interface FormatOptions {
-  /** Significant figures of estimates (default 3). */
+  /** Significant figures of estimates (default 3; R-hat always gets at least 3). */
   sigFigs?: number;
   /** Show every element of large containers (default false). */
   all?: boolean;
@@ -73,7 +73,8 @@ export function formatSummaryTable(rows: ReadonlyArray<SummaryRow>, options: For
         formatSig(r.q95, sf),
         formatEss(r.essBulk),
         formatEss(r.essTail),
-        formatSig(r.rhat, sf),
+        // R-hat's information is in the second decimal (1.01 is the usual threshold).
+        formatSig(r.rhat, Math.max(sf, 3)),
       ]);
     }
     if (j - i > shown) lines.push(`... ${j - i - shown} more ${base} elements (use --all)`);

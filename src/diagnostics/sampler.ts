@@ -126,7 +126,7 @@ export interface AdviseInput {
 
 function percent(k: number, n: number): string {
   const p = (100 * k) / n;
-  return `${p < 0.1 ? p.toPrecision(1) : p.toFixed(1)}%`;
+  return `${p < 1 ? Number(p.toPrecision(2)) : p.toFixed(1)}%`;
 }
 
 /** "a, b, c" or "a, b, c and 7 more". */
@@ -144,12 +144,13 @@ function nonCenteringAdvice(h: NonNullable<ModelHints['hierarchical']>[number]):
   return `non-center the group effects: ${decl} (or write ${explicit} with z ~ std_normal())`;
 }
 
+/** A sentence on adapt_delta: raise it to the next customary value, unless it is already high. */
 function higherAdaptDelta(current: number | undefined): string {
   if (current !== undefined && current >= 0.99) {
-    return `adapt_delta is already ${current}; raising it further rarely helps`;
+    return `adapt_delta is already ${current}, and raising it further rarely helps.`;
   }
   const next = current !== undefined && current >= 0.95 ? 0.99 : 0.95;
-  return `raise adapt_delta (e.g. \`--adapt-delta ${next}\`) so the sampler takes smaller steps`;
+  return `Raise adapt_delta (e.g. \`--adapt-delta ${next}\`) so the sampler takes smaller steps.`;
 }
 
 function divergenceAdvice(s: SamplerDiagnostics, input: AdviseInput): Advice {
@@ -163,7 +164,7 @@ function divergenceAdvice(s: SamplerDiagnostics, input: AdviseInput): Advice {
     return {
       kind: 'divergences',
       parameters: centered.map((h) => h.effect),
-      text: [head, ...lines, `If divergences remain, ${higherAdaptDelta(input.adaptDelta)}.`].join(' '),
+      text: [head, ...lines, `If divergences remain: ${higherAdaptDelta(input.adaptDelta)}`].join(' '),
     };
   }
   const nonCentered = (input.hints?.hierarchical ?? []).filter((h) => !h.centered).map((h) => h.effect);
@@ -174,7 +175,7 @@ function divergenceAdvice(s: SamplerDiagnostics, input: AdviseInput): Advice {
   return {
     kind: 'divergences',
     parameters: nonCentered,
-    text: `${head} ${higherAdaptDelta(input.adaptDelta).replace(/^./, (c) => c.toUpperCase())}.${tail}`,
+    text: `${head} ${higherAdaptDelta(input.adaptDelta)}${tail}`,
   };
 }
 

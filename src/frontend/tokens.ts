@@ -16,6 +16,16 @@ export const BlockKw = createToken({ name: 'BlockWord', pattern: Lexer.NA, label
 /** `lower`, `upper`, `offset`, `multiplier`. */
 export const BoundKw = createToken({ name: 'BoundWord', pattern: Lexer.NA, label: "'lower', 'upper', 'offset' or 'multiplier'" });
 
+/** Operator classes, one per precedence level, so the parser sees each level's operators in order. */
+export const EqualityOp = createToken({ name: 'EqualityOp', pattern: Lexer.NA, label: "'==' or '!='" });
+export const ComparisonOp = createToken({ name: 'ComparisonOp', pattern: Lexer.NA, label: 'a comparison' });
+export const AdditiveOp = createToken({ name: 'AdditiveOp', pattern: Lexer.NA, label: "'+' or '-'" });
+export const MultiplicativeOp = createToken({ name: 'MultiplicativeOp', pattern: Lexer.NA, label: "'*', '/', '%', '.*' or './'" });
+export const LeftDivisionOp = createToken({ name: 'LeftDivisionOp', pattern: Lexer.NA, label: "'\\' or '%/%'" });
+export const PrefixOp = createToken({ name: 'PrefixOp', pattern: Lexer.NA, label: "'-', '!' or '+'" });
+export const PowerOp = createToken({ name: 'PowerOp', pattern: Lexer.NA, label: "'^' or '.^'" });
+export const AssignOp = createToken({ name: 'AssignOp', pattern: Lexer.NA, label: "'=' or a compound assignment" });
+
 // ---------------------------------------------------------------------------
 // Trivia
 
@@ -153,7 +163,7 @@ export const FatalError = keyword('fatal_error', 'FatalError');
 export const Profile = keyword('profile', 'Profile');
 export const Target = keyword('target', 'Target');
 
-// Types. Longer words that share a prefix come first (complex_vector before complex).
+// Types
 export const Void = keyword('void', 'Void');
 export const Array = keyword('array', 'Array');
 export const Tuple = keyword('tuple', 'Tuple');
@@ -193,39 +203,39 @@ export const RESERVED_WORDS: ReadonlySet<string> = new Set(
 // ---------------------------------------------------------------------------
 // Operators and punctuation (longest spelling first where they share a prefix)
 
-function punct(name: string, text: string): TokenType {
-  return createToken({ name, pattern: text, label: `'${text}'` });
+function punct(name: string, text: string, categories: TokenType[] = []): TokenType {
+  return createToken({ name, pattern: text, label: `'${text}'`, categories });
 }
 
-export const IntDivide = punct('IntDivide', '%/%');
-export const Percent = punct('Percent', '%');
-export const EltTimesAssign = punct('EltTimesAssign', '.*=');
-export const EltDivideAssign = punct('EltDivideAssign', './=');
-export const EltTimes = punct('EltTimes', '.*');
-export const EltDivide = punct('EltDivide', './');
-export const EltPow = punct('EltPow', '.^');
+export const IntDivide = punct('IntDivide', '%/%', [LeftDivisionOp]);
+export const Percent = punct('Percent', '%', [MultiplicativeOp]);
+export const EltTimesAssign = punct('EltTimesAssign', '.*=', [AssignOp]);
+export const EltDivideAssign = punct('EltDivideAssign', './=', [AssignOp]);
+export const EltTimes = punct('EltTimes', '.*', [MultiplicativeOp]);
+export const EltDivide = punct('EltDivide', './', [MultiplicativeOp]);
+export const EltPow = punct('EltPow', '.^', [PowerOp]);
 export const OrOr = punct('OrOr', '||');
 export const AndAnd = punct('AndAnd', '&&');
-export const EqEq = punct('EqEq', '==');
-export const NotEq = punct('NotEq', '!=');
-export const LessEq = punct('LessEq', '<=');
-export const GreaterEq = punct('GreaterEq', '>=');
-/** Removed `<-` assignment; lexed so it can be reported with a hint. */
-export const ArrowAssign = punct('ArrowAssign', '<-');
-export const PlusAssign = punct('PlusAssign', '+=');
-export const MinusAssign = punct('MinusAssign', '-=');
-export const TimesAssign = punct('TimesAssign', '*=');
-export const DivideAssign = punct('DivideAssign', '/=');
-export const Assign = punct('Assign', '=');
-export const Less = punct('Less', '<');
-export const Greater = punct('Greater', '>');
-export const Plus = punct('Plus', '+');
-export const Minus = punct('Minus', '-');
-export const Star = punct('Star', '*');
-export const Slash = punct('Slash', '/');
-export const Backslash = punct('Backslash', '\\');
-export const Hat = punct('Hat', '^');
-export const Bang = punct('Bang', '!');
+export const EqEq = punct('EqEq', '==', [EqualityOp]);
+export const NotEq = punct('NotEq', '!=', [EqualityOp]);
+export const LessEq = punct('LessEq', '<=', [ComparisonOp]);
+export const GreaterEq = punct('GreaterEq', '>=', [ComparisonOp]);
+/** Removed `<-` assignment; lexed (as an assignment) so it can be reported with a hint. */
+export const ArrowAssign = punct('ArrowAssign', '<-', [AssignOp]);
+export const PlusAssign = punct('PlusAssign', '+=', [AssignOp]);
+export const MinusAssign = punct('MinusAssign', '-=', [AssignOp]);
+export const TimesAssign = punct('TimesAssign', '*=', [AssignOp]);
+export const DivideAssign = punct('DivideAssign', '/=', [AssignOp]);
+export const Assign = punct('Assign', '=', [AssignOp]);
+export const Less = punct('Less', '<', [ComparisonOp]);
+export const Greater = punct('Greater', '>', [ComparisonOp]);
+export const Plus = punct('Plus', '+', [AdditiveOp, PrefixOp]);
+export const Minus = punct('Minus', '-', [AdditiveOp, PrefixOp]);
+export const Star = punct('Star', '*', [MultiplicativeOp]);
+export const Slash = punct('Slash', '/', [MultiplicativeOp]);
+export const Backslash = punct('Backslash', '\\', [LeftDivisionOp]);
+export const Hat = punct('Hat', '^', [PowerOp]);
+export const Bang = punct('Bang', '!', [PrefixOp]);
 export const Transpose = punct('Transpose', "'");
 export const Question = punct('Question', '?');
 export const Colon = punct('Colon', ':');
@@ -306,6 +316,14 @@ export const allTokens: TokenType[] = [
   FunTypeKw,
   BlockKw,
   BoundKw,
+  EqualityOp,
+  ComparisonOp,
+  AdditiveOp,
+  MultiplicativeOp,
+  LeftDivisionOp,
+  PrefixOp,
+  PowerOp,
+  AssignOp,
 ];
 
 export const stanLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: true });

@@ -9,6 +9,10 @@ import { lowerProgram, LoweringError } from '../lower/codegen.js';
 import * as runtime from '../runtime/api.js';
 import { ModelInstance, Lowered } from './instance.js';
 import { parseDataJson } from '../runtime/data.js';
+import { sampleInstance, SampleOptions } from './sample.js';
+import type { Fit } from './fit.js';
+import type { ModelHints } from '../diagnostics/index.js';
+import { modelHints } from '../lower/hierarchy.js';
 
 export class CompileError extends Error {
   constructor(
@@ -33,10 +37,18 @@ export class Model {
     /** The generated JavaScript (body of the model factory). */
     readonly code: string,
     private readonly instantiateFn: Instantiate,
-    private readonly blockSizes: { parameters: number; transformed: number; data: string[] },
+    readonly blockSizes: { parameters: number; transformed: number; data: string[] },
     /** Warnings from the compiler (deprecations, integer division, …). */
     readonly warnings: Diagnostic[] = [],
+    /** What the program shows of its hierarchical structure (for diagnostics' advice). */
+    readonly hints: ModelHints = {},
   ) {}
+
+  /** Sample the posterior given `data`: NUTS with Stan's adaptation, all chains batched. */
+  sample(options: SampleOptions & { data?: Record<string, unknown> | string } = {}): Fit {
+    const { data, ...rest } = options;
+    return sampleInstance(this.instantiate(data ?? {}), this.name, rest, this.hints).fit;
+  }
 
   /** Read and check data (an object in Stan JSON layout, or JSON text), run transformed data. */
   instantiate(data: Record<string, unknown> | string = {}): ModelInstance {
@@ -87,5 +99,7 @@ export function compile(source: string, options: CompileOptions = {}): Model {
     throw e;
   }
   const name = filename.replace(/^.*[\\/]/, '').replace(/\.(hstan|stan)$/, '');
-  return new Model(name, body, bindLowered(body), blockSizes(checked.program), all.filter((d) => d.severity !== 'error'));
+  return new Model(
+    name, body, bindLowered(body), blockSizes(checked.program), all.filter((d) => d.severity !== 'error'), modelHints(checked.program),
+  );
 }

@@ -275,7 +275,7 @@ export function assignIndexed(x: Tensor, specs: readonly IndexSpec[], v: Value):
   const { map } = indexMap(x.shape, specs);
   const n = map.length;
   if (!x.batched) {
-    if (isBatched(v)) throw new RuntimeError('internal: assigning a parameter-dependent value into data');
+    if (typeof v !== 'number' && v.batched) throw new RuntimeError('internal: assigning a parameter-dependent value into data');
     for (let k = 0; k < n; k++) x.val[map[k]] = typeof v === 'number' ? v : v.val[v.size === 1 ? 0 : k];
     return;
   }

@@ -200,6 +200,35 @@ export function trigamma(x: number): number {
   return acc + r + 0.5 * r2 + series;
 }
 
+/** ψ''(x), the tetragamma function (the derivative of trigamma). */
+export function tetragamma(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x === Infinity) return 0;
+  if (x <= 0) {
+    if (Number.isInteger(x) || x === -Infinity) return NaN;
+    // Reflection: ψ''(1-x) - ψ''(x) = d²/dx² [π cot(πx)] = 2π³ cos(πx)/sin³(πx)
+    const s = sinPi(x);
+    return tetragamma(1 - x) - (2 * Math.PI ** 3 * cotPi(x)) / (s * s);
+  }
+  let acc = 0;
+  let y = x;
+  while (y < 10) {
+    acc -= 2 / (y * y * y);
+    y += 1;
+  }
+  const r = 1 / y;
+  const r2 = r * r;
+  // ψ''(y) ~ -1/y² - 1/y³ - Σ (2k+1) B_2k / y^(2k+2)
+  const series =
+    r2 *
+    r2 *
+    (3 / 6 -
+      r2 *
+        (5 / 30 -
+          r2 * (7 / 42 - r2 * (9 / 30 - r2 * ((11 * 5) / 66 - r2 * ((13 * 691) / 2730 - r2 * ((15 * 7) / 6 - (r2 * 17 * 3617) / 510)))))));
+  return acc - r2 - r2 * r - series;
+}
+
 /** log B(a, b), stable for large arguments (Stan's algorithm: Stirling differences). */
 export function lbeta(a: number, b: number): number {
   if (Number.isNaN(a) || Number.isNaN(b)) return NaN;
@@ -448,6 +477,82 @@ export function invPhi(p: number): number {
     z = poly(AS241_E, r) / poly(AS241_F, r);
   }
   return q < 0 ? -z : z;
+}
+
+/** invPhi(exp(lp)) without underflow: the tails use log p directly. */
+export function invPhiLog(lp: number): number {
+  if (Number.isNaN(lp) || lp > 0) return NaN;
+  if (lp === -Infinity) return -Infinity;
+  if (lp === 0) return Infinity;
+  if (lp > Math.log(0.075) && lp < Math.log(0.925)) return invPhi(Math.exp(lp));
+  const lower = lp <= Math.log(0.075);
+  let r = Math.sqrt(lower ? -lp : -log1mExp(lp));
+  let z: number;
+  if (r <= 5) {
+    r -= 1.6;
+    z = poly(AS241_C, r) / poly(AS241_D, r);
+  } else {
+    r -= 5;
+    z = poly(AS241_E, r) / poly(AS241_F, r);
+  }
+  return lower ? -z : z;
+}
+
+/** Inverse of erfc on [0, 2]. */
+export function invErfc(y: number): number {
+  return -invPhi(0.5 * y) * INV_SQRT_TWO;
+}
+
+// ---------------------------------------------------------------------------------------
+// Lambert W, by Halley's iteration from a branch-appropriate start.
+
+function lambertHalley(x: number, w: number): number {
+  for (let i = 0; i < 100; i++) {
+    const ew = Math.exp(w);
+    const f = w * ew - x;
+    const wp1 = w + 1;
+    const step = f / (ew * wp1 - ((w + 2) * f) / (2 * wp1));
+    if (!Number.isFinite(step)) break;
+    w -= step;
+    if (Math.abs(step) <= 1e-15 * Math.max(1, Math.abs(w))) break;
+  }
+  return w;
+}
+
+const INV_E = Math.exp(-1);
+
+/** Principal branch W0(x), x >= -1/e (NaN below). */
+export function lambertW0(x: number): number {
+  if (Number.isNaN(x) || x < -INV_E) return NaN;
+  if (x === Infinity) return Infinity;
+  if (x === 0) return 0;
+  if (x === -INV_E) return -1;
+  let w: number;
+  if (x < -0.3) {
+    const p = Math.sqrt(2 * (Math.E * x + 1));
+    w = -1 + p - (p * p) / 3 + (11 / 72) * p * p * p;
+  } else if (x < 3) {
+    w = Math.log1p(x) * (1 - Math.log1p(Math.log1p(x)) / (2 + Math.log1p(x)));
+  } else {
+    const l = Math.log(x);
+    w = l - Math.log(l);
+  }
+  return lambertHalley(x, w);
+}
+
+/** Lower branch W₋₁(x), -1/e <= x < 0 (NaN elsewhere). */
+export function lambertWm1(x: number): number {
+  if (Number.isNaN(x) || x < -INV_E || x >= 0) return x === 0 ? -Infinity : NaN;
+  if (x === -INV_E) return -1;
+  let w: number;
+  if (x < -0.25) {
+    const p = -Math.sqrt(2 * (Math.E * x + 1));
+    w = -1 + p - (p * p) / 3 + (11 / 72) * p * p * p;
+  } else {
+    const l = Math.log(-x);
+    w = l - Math.log(-l);
+  }
+  return lambertHalley(x, w);
 }
 
 // ---------------------------------------------------------------------------------------

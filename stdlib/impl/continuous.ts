@@ -503,3 +503,6 @@ const specs: Record<string, UnivariateSpec> = {
 
 export const table: BuiltinTable = {};
 for (const [family, spec] of Object.entries(specs)) addUnivariate(table, family, spec);
+
+/** Density kernels reused by the GLMs. */
+export const kernels = { normal };

@@ -5,8 +5,9 @@
 // `_lupdf` is the same function as `_lpdf`: hstan keeps every constant term in both, so a
 // model's log density is the full normalized one (Stan drops constants under `~`/_lupdf;
 // only differences between points and gradients are comparable with Stan's propto value).
-import { Value } from '../../src/runtime/tensor.js';
-import { Kernel, mapElementwise, sumElementwise } from '../../src/runtime/elementwise.js';
+import { Value, isBatched } from '../../src/runtime/tensor.js';
+import { Kernel, broadcastLength, mapElementwise, sumElementwise } from '../../src/runtime/elementwise.js';
+import { shiftInPlace } from './fused.js';
 import { RuntimeError } from '../../src/runtime/errors.js';
 import { checkConsistentSizes, real } from './dist-checks.js';
 import type { Builtin, BuiltinTable, RuntimeValue } from './types.js';
@@ -35,6 +36,11 @@ export interface UnivariateSpec {
   cdfArgs?: readonly ArgSpec[];
   /** Checks between arguments (e.g. uniform's bounds in order), after the per-argument ones. */
   relations?: (fn: string, vals: readonly Value[]) => void;
+  /**
+   * Density terms that depend only on integer data (e.g. binomial's log choose(N, n)):
+   * summed once per call instead of once per chain inside the kernel.
+   */
+  constant?: { args: readonly number[]; kernel: Kernel };
 }
 
 type Relations = UnivariateSpec['relations'];
@@ -51,8 +57,25 @@ function prepare(fn: string, args: readonly RuntimeValue[], specs: readonly ArgS
 }
 
 /** The summed log density `fn(args)` as one fused node. */
-export function densityBuiltin(fn: string, specs: readonly ArgSpec[], kernel: Kernel, relations?: Relations): Builtin {
-  return (args) => sumElementwise(prepare(fn, args, specs, relations), kernel, fn);
+export function densityBuiltin(
+  fn: string,
+  specs: readonly ArgSpec[],
+  kernel: Kernel,
+  relations?: Relations,
+  constant?: UnivariateSpec['constant'],
+): Builtin {
+  if (!constant) return (args) => sumElementwise(prepare(fn, args, specs, relations), kernel, fn);
+  return (args) => {
+    const vals = prepare(fn, args, specs, relations);
+    const v = sumElementwise(vals, kernel, fn);
+    const sub = constant.args.map((i) => vals[i]);
+    if (sub.some(isBatched)) throw new RuntimeError(`${fn}: internal: integer argument depends on parameters`);
+    // The data-only terms broadcast over all elements: scale when they were all scalars.
+    const n = broadcastLength(vals, fn);
+    if (n === 0) return v;
+    const k = (sumElementwise(sub, constant.kernel, fn) as number) * (n / broadcastLength(sub, fn));
+    return shiftInPlace(v, k);
+  };
 }
 
 const expK: Kernel = (x, d) => {
@@ -66,8 +89,8 @@ export function addUnivariate(table: BuiltinTable, family: string, spec: Univari
   const suffix = discrete ? 'pmf' : 'pdf';
   const lp = `${family}_l${suffix}`;
   const rel = spec.relations;
-  table[lp] = densityBuiltin(lp, spec.args, spec.density, rel);
-  table[`${family}_lu${suffix}`] = densityBuiltin(`${family}_lu${suffix}`, spec.args, spec.density, rel);
+  table[lp] = densityBuiltin(lp, spec.args, spec.density, rel, spec.constant);
+  table[`${family}_lu${suffix}`] = densityBuiltin(`${family}_lu${suffix}`, spec.args, spec.density, rel, spec.constant);
   const cdf = spec.cdf;
   if (!cdf) return;
   const cargs = spec.cdfArgs ?? spec.args;

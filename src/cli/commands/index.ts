@@ -1,7 +1,10 @@
 // Every CLI command lives in its own module and registers itself on the program.
 import type { Command } from 'commander';
 import { register as summary } from './summary.js';
+import { register as sample } from './sample.js';
+import { register as compile } from './compile.js';
+import { register as logDensity } from './log-density.js';
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [summary];
+export const commands: Register[] = [sample, logDensity, compile, summary];

@@ -1,0 +1,83 @@
+// The sampling job of `hstan sample`, run in a worker thread so the main thread stays free to
+// show progress and to turn Ctrl-C into a clean stop (a shared flag the sampler polls).
+import { parentPort, workerData } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadModelFile } from '../model/module.js';
+import { sampleInstance } from '../model/sample.js';
+import { parseDataJson } from '../runtime/data.js';
+import { writeFileAtomic } from '../output/atomic.js';
+import { describeError } from './fail.js';
+import type { ProgressInfo } from '../inference/types.js';
+
+export interface SampleJob {
+  model: string;
+  data?: string;
+  init?: string;
+  chains: number;
+  warmup: number;
+  samples: number;
+  seed?: number;
+  adaptDelta: number;
+  maxTreedepth: number;
+  metric: 'diag' | 'dense';
+  initRadius: number;
+  thin: number;
+  outputDir: string;
+  format: 'csv' | 'json';
+  sigFigs?: number;
+  summarySigFigs: number;
+  all: boolean;
+  /** Int32Array over a SharedArrayBuffer: [0] = 1 asks the sampler to stop. */
+  stop: Int32Array;
+}
+
+export type JobMessage =
+  | { type: 'progress'; info: ProgressInfo[] }
+  | { type: 'done'; report: string; files: string[]; notes: string[]; stopped: boolean }
+  | { type: 'error'; text: string; internal: boolean };
+
+async function run(job: SampleJob, post: (m: JobMessage) => void): Promise<void> {
+  const model = await loadModelFile(job.model);
+  const data = job.data ? parseDataJson(readFileSync(job.data, 'utf8'), job.data) : {};
+  const instance = model.instantiate(data);
+  const inits = job.init ? parseDataJson(readFileSync(job.init, 'utf8'), job.init) : undefined;
+  let last = 0;
+  const { fit, files } = sampleInstance(
+    instance,
+    model.name,
+    {
+      chains: job.chains, warmup: job.warmup, samples: job.samples, seed: job.seed, adaptDelta: job.adaptDelta,
+      maxTreedepth: job.maxTreedepth, metric: job.metric, initRadius: job.initRadius, thin: job.thin, inits,
+      outputDir: job.outputDir, sigFigs: job.sigFigs, dataFile: job.data,
+      shouldStop: () => Atomics.load(job.stop, 0) === 1,
+      onProgress: (info) => {
+        const now = performance.now();
+        if (now - last < 100) return;
+        last = now;
+        post({ type: 'progress', info: info.map((x) => ({ ...x })) });
+      },
+    },
+    model.hints,
+  );
+  if (job.format === 'json') {
+    const path = join(job.outputDir, `${model.name}-draws.json`);
+    const chains = fit.rows.map((rows, c) => ({
+      chain: c + 1,
+      draws: Object.fromEntries(fit.columns.map((col, k) => [col, rows.map((r) => r[k])])),
+      sampler: Object.fromEntries(Object.entries(fit.sampler.stats[c]).map(([k, v]) => [k, Array.from(v.subarray(fit.sampler.warmupDraws))])),
+    }));
+    writeFileAtomic(path, JSON.stringify({ model: model.name, columns: fit.columns, chains }, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)) + '\n');
+    files.push(path);
+  }
+  const report = fit.drawsPerChain > 1 ? fit.report({ sigFigs: job.summarySigFigs, all: job.all }) : 'too few draws for a summary';
+  post({ type: 'done', report, files, notes: instance.notes, stopped: fit.sampler.stopped });
+}
+
+if (parentPort && workerData?.job) {
+  const port = parentPort;
+  run(workerData.job as SampleJob, (m) => port.postMessage(m)).catch((e) => {
+    const { text, internal } = describeError(e);
+    port.postMessage({ type: 'error', text, internal } satisfies JobMessage);
+  });
+}

@@ -1,0 +1,52 @@
+// TensorFlow.js face of a model: the batched log density as one differentiable TF.js op
+// (tf.customGrad), so TF.js programs can use it with tf.grad and friends. The computation
+// itself runs in hstan's float64 kernels (TF.js computes in float32 only); results cross into
+// float32 tensors at this boundary.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import type { ModelInstance } from './instance.js';
+
+export type BackendName = 'cpu' | 'wasm' | 'node';
+
+/**
+ * Select a TF.js backend: 'cpu' always works; 'wasm' needs @tensorflow/tfjs-backend-wasm;
+ * 'node' needs @tensorflow/tfjs-node (an optional dependency that downloads libtensorflow on install).
+ */
+export async function useBackend(name: BackendName): Promise<string> {
+  if (name === 'node') {
+    try {
+      await import('@tensorflow/tfjs-node' as string);
+    } catch (e) {
+      throw new Error(`the 'node' backend needs @tensorflow/tfjs-node, which is not installed or failed to load (${(e as Error).message.split('\n')[0]})`);
+    }
+    await tf.setBackend('tensorflow');
+  } else if (name === 'wasm') {
+    await import('@tensorflow/tfjs-backend-wasm');
+    await tf.setBackend('wasm');
+  } else {
+    await tf.setBackend('cpu');
+  }
+  await tf.ready();
+  return tf.getBackend();
+}
+
+/** `U` [C, D] → log density [C], differentiable with respect to U. */
+export function tfLogDensity(instance: ModelInstance, options: { jacobian?: boolean } = {}): (U: tf.Tensor2D) => tf.Tensor1D {
+  const jacobian = options.jacobian ?? true;
+  const D = instance.dimension;
+  const op = tf.customGrad((U: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [C, d] = U.shape as [number, number];
+    if (d !== D) throw new Error(`expected ${D} unconstrained parameters per row, got ${d}`);
+    const u = Float64Array.from(U.dataSync());
+    const lp = new Float64Array(C);
+    const grad = new Float64Array(C * D);
+    instance.logDensityGradient(u, C, lp, grad, jacobian);
+    const g = tf.tensor2d(Float32Array.from(grad), [C, D]);
+    save([g]);
+    return {
+      value: tf.tensor1d(Float32Array.from(lp)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(tf.reshape(dy, [C, 1]), saved[0]),
+    };
+  });
+  return (U) => op(U) as tf.Tensor1D;
+}

@@ -3,9 +3,19 @@ import { formatSig, formatSummaryTable, summaryToJson, type SummaryRow } from '.
 
 function row(name: string, over: Partial<SummaryRow> = {}): SummaryRow {
   return {
-    name, mean: -0.0140340574321376, sd: 1.00177301099291, median: -0.0146470792288545, mad: 0.98,
-    q5: -1.68319960723039, q95: 1.61843467630705, essBulk: 3992.46835701108, essTail: 3385.52206094845,
-    rhat: 0.999950389518952, mcseMean: 0.0158624546290917, mcseSd: 0.0115325638979198, quantiles: [],
+    name,
+    mean: -0.0140340574321376,
+    sd: 1.00177301099291,
+    median: -0.0146470792288545,
+    mad: 0.98,
+    q5: -1.68319960723039,
+    q95: 1.61843467630705,
+    essBulk: 3992.46835701108,
+    essTail: 3385.52206094845,
+    rhat: 0.999950389518952,
+    mcseMean: 0.0158624546290917,
+    mcseSd: 0.0115325638979198,
+    quantiles: [],
     ...over,
   };
 }
@@ -30,7 +40,17 @@ test('table: CmdStan-like columns, Stan element names, ESS as counts', () => {
   const lines = text.trimEnd().split('\n');
   expect(lines[0].trim().split(/\s+/)).toEqual(['mean', 'sd', 'median', '5%', '95%', 'ess_bulk', 'ess_tail', 'r_hat']);
   expect(lines[1].split(/\s+/)).toEqual(['mu', '-0.0140', '1.00', '-0.0146', '-1.68', '1.62', '3992', '3386', '1.00']);
-  expect(lines[2].split(/\s+/)).toEqual(['Sigma[2,1]', '-0.0140', '1.00', '-0.0146', '-1.68', '1.62', '3992', 'NA', 'NA']);
+  expect(lines[2].split(/\s+/)).toEqual([
+    'Sigma[2,1]',
+    '-0.0140',
+    '1.00',
+    '-0.0146',
+    '-1.68',
+    '1.62',
+    '3992',
+    'NA',
+    'NA',
+  ]);
   // Right-aligned numbers: every line of the table has the same width.
   expect(new Set(lines.slice(0, 3).map((l) => l.length)).size).toBe(1);
   expect(lines[4]).toBe('4 chains × 1000 draws (4000 total); wall time 1.23 s; 3 divergences');
@@ -57,6 +77,11 @@ test('large containers fold after 20 elements unless all', () => {
 test('JSON: posterior column names, NaN as null', () => {
   const json = summaryToJson([row('theta[1]', { essTail: NaN })], { run: { chains: 2, drawsPerChain: 10 } });
   const back = JSON.parse(JSON.stringify(json));
-  expect(back.variables[0]).toMatchObject({ variable: 'theta[1]', ess_tail: null, rhat: 0.999950389518952, q5: -1.68319960723039 });
+  expect(back.variables[0]).toMatchObject({
+    variable: 'theta[1]',
+    ess_tail: null,
+    rhat: 0.999950389518952,
+    q5: -1.68319960723039,
+  });
   expect(back.run).toEqual({ chains: 2, drawsPerChain: 10 });
 });

@@ -10,8 +10,19 @@ import {
 
 function row(name: string, over: Partial<SummaryRow>): SummaryRow {
   return {
-    name, mean: 0, sd: 1, median: 0, mad: 1, q5: -1.6, q95: 1.6,
-    essBulk: 4000, essTail: 4000, rhat: 1.0, mcseMean: 0.01, mcseSd: 0.01, quantiles: [],
+    name,
+    mean: 0,
+    sd: 1,
+    median: 0,
+    mad: 1,
+    q5: -1.6,
+    q95: 1.6,
+    essBulk: 4000,
+    essTail: 4000,
+    rhat: 1.0,
+    mcseMean: 0.01,
+    mcseSd: 0.01,
+    quantiles: [],
     ...over,
   };
 }
@@ -48,7 +59,7 @@ describe('samplerDiagnostics', () => {
   });
 
   test('flags low E-BFMI by chain', () => {
-    expect(s.chains[0].ebfmi).toBeCloseTo(4 * 5 / 6, 12);
+    expect(s.chains[0].ebfmi).toBeCloseTo((4 * 5) / 6, 12);
     expect(s.chains[1].ebfmi).toBeCloseTo(12 / 42, 12);
     expect(s.chains.map((c) => c.lowEbfmi)).toEqual([false, true]);
   });
@@ -89,7 +100,7 @@ describe('advise', () => {
     expect(a.text).toContain('`--adapt-delta 0.95`');
     expect(a.text).toContain('reparameterize');
     expect(advise({ sampler: divergent, adaptDelta: 0.95 })[0].text).toContain('`--adapt-delta 0.99`');
-    expect(advise({ sampler: divergent, adaptDelta: 0.99 })[0].text).toContain('adapt_delta is already 0.99');
+    expect(advise({ sampler: divergent, adaptDelta: 0.99 })[0].text).toContain('`adapt_delta` is already 0.99');
   });
 
   test('tree depth saturation: raise --max-treedepth', () => {
@@ -113,7 +124,10 @@ describe('advise', () => {
     const a = advise({ sampler: s });
     expect(a.map((x) => x.kind)).toEqual(['ebfmi']);
     expect(a[0].text).toContain('E-BFMI is below 0.3 for chain 2 (0.11):');
-    const hinted = advise({ sampler: s, hints: { hierarchical: [{ effect: 'b', location: 'm', scale: 's', centered: true }] } });
+    const hinted = advise({
+      sampler: s,
+      hints: { hierarchical: [{ effect: 'b', location: 'm', scale: 's', centered: true }] },
+    });
     expect(hinted[0].parameters).toEqual(['b']);
     expect(hinted[0].text).toContain('b = m + s * z');
   });
@@ -125,13 +139,14 @@ describe('advise', () => {
       row('theta[1]', { essTail: 399.5 }),
       row('ok', { rhat: 1.009, essBulk: 400, essTail: 400 }),
       row('constant', { rhat: NaN, essBulk: NaN, essTail: NaN }),
+      row('half', { essBulk: 50, essTail: NaN }),
     ];
     const a = advise({ summary: rows, chains: 4 });
     expect(a.map((x) => x.kind)).toEqual(['rhat', 'ess']);
     expect(a[0].parameters).toEqual(['mu']);
-    expect(a[0].text).toContain('R-hat is above 1.01 for mu (1.05)');
-    expect(a[1].parameters).toEqual(['tau', 'theta[1]']);
-    expect(a[1].text).toContain('below 400 (100 per chain) for tau (350), theta[1] (400)');
+    expect(a[0].text).toContain('R-hat is above 1.01 for mu (1.050)');
+    expect(a[1].parameters).toEqual(['tau', 'theta[1]', 'half']);
+    expect(a[1].text).toContain('below 400 (100 per chain) for tau (350), theta[1] (400), half (50)');
     expect(() => advise({ summary: rows })).toThrow('the number of chains is needed');
   });
 

@@ -24,8 +24,16 @@ beforeAll(() => {
     const w = new StanCsvWriter(path);
     w.writeHeader(
       {
-        model: 'test_model', numSamples: 1000, numWarmup: 1000, adaptDelta: 0.8, maxDepth: 10,
-        metric: 'diag_e', chainId: c + 1, seed: 1, sigFigs: 17,
+        model: 'test_model',
+        numSamples: 1000,
+        numWarmup: 1000,
+        adaptDelta: 0.8,
+        maxDepth: 10,
+        metric: 'diag_e',
+        chainId: c + 1,
+        seed: 1,
+        sigFigs: 17,
+        hints: { hierarchical: [{ effect: 'theta', location: 'mu', scale: 'tau', centered: true, size: 'J' }] },
       },
       [...SAMPLER_COLUMNS, 'mu', 'theta.1'],
     );
@@ -49,10 +57,23 @@ function close(got: number, want: number, rel: number): void {
 test('JSON: every summary column equals R posterior for each variable', () => {
   const out = JSON.parse(summarizeCsvFiles(files, { json: true }));
   expect(out.variables.map((v: { variable: string }) => v.variable)).toEqual(['lp__', 'mu', 'theta[1]']);
-  for (const [k, name] of [[1, 'iid_normal'], [2, 'ar1_0.9']] as const) {
+  for (const [k, name] of [
+    [1, 'iid_normal'],
+    [2, 'ar1_0.9'],
+  ] as const) {
     const want = fixture.cases[name].summary;
     const got = out.variables[k];
-    for (const [key, rel] of [['mean', 1e-6], ['sd', 1e-6], ['median', 1e-6], ['mad', 1e-6], ['rhat', 1e-6], ['ess_bulk', 1e-3], ['ess_tail', 1e-3], ['mcse_mean', 1e-6], ['mcse_sd', 1e-6]] as const) {
+    for (const [key, rel] of [
+      ['mean', 1e-6],
+      ['sd', 1e-6],
+      ['median', 1e-6],
+      ['mad', 1e-6],
+      ['rhat', 1e-6],
+      ['ess_bulk', 1e-3],
+      ['ess_tail', 1e-3],
+      ['mcse_mean', 1e-6],
+      ['mcse_sd', 1e-6],
+    ] as const) {
       close(got[key], want[key], rel);
     }
     close(got.q5, want['5%'], 1e-6);
@@ -64,6 +85,7 @@ test('JSON: every summary column equals R posterior for each variable', () => {
   close(out.sampler.chains[0].ebfmi, (4 * 999) / 1000, 1e-12);
   // ar1_0.9 has R-hat 1.0128 and bulk ESS 172 < 400: both flagged, by name.
   expect(out.advice.map((a: { kind: string }) => a.kind)).toEqual(['divergences', 'treedepth', 'rhat', 'ess']);
+  expect(out.advice[0].parameters).toEqual(['theta']); // from the hints hstan keeps in the CSV
   expect(out.advice[2].parameters).toEqual(['theta[1]']);
   expect(out.advice[3].parameters).toEqual(['theta[1]']);
 });
@@ -78,7 +100,8 @@ test('text: the table, the run line and the advice', () => {
   expect(lines[3].split(/\s+/)).toEqual(['theta[1]', '-0.16', '2.4', '-0.17', '-4.0', '3.7', '172', '376', '1.01']);
   expect(text).toContain('4 chains × 1000 draws (4000 total); wall time 6.00 s; 3 divergences');
   expect(text).toContain('Warning: 3 of 4000 transitions (0.075%) ended with a divergence');
-  expect(text).toContain('R-hat is above 1.01 for theta[1] (1.01)');
+  expect(text).toContain('non-center the group effects: declare `vector<offset=mu, multiplier=tau>[J] theta`');
+  expect(text).toContain('R-hat is above 1.01 for theta[1] (1.013)');
 });
 
 describe('errors', () => {
@@ -87,8 +110,13 @@ describe('errors', () => {
     writeFileSync(bad, 'lp__,x\n1,2\n3\n');
     expect(() => summarizeCsvFiles([bad])).toThrow(`${bad}:3: expected 2 values, found 1`);
     expect(() => summarizeCsvFiles([join(dir, 'missing.csv')])).toThrow('missing.csv: cannot read: no such file');
-    expect(() => summarizeCsvFiles(files, { sigFigs: 'x' })).toThrow("--sig-figs must be a whole number from 1 to 17, got 'x'");
+    expect(() => summarizeCsvFiles(files, { sigFigs: 'x' })).toThrow(
+      "--sig-figs must be a whole number from 1 to 17, got 'x'",
+    );
     expect(() => summarizeCsvFiles([files[0], bad])).toThrow(/bad\.csv:3/);
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, 'lp__,x\n');
+    expect(() => summarizeCsvFiles([empty])).toThrow(`${empty}: no post-warmup draws to summarize`);
   });
 
   test('the command prints `hstan: <message>` and exits 1, with no stack trace', async () => {
@@ -96,8 +124,12 @@ describe('errors', () => {
     register(program);
     const err: string[] = [];
     const out: string[] = [];
-    const errSpy = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
-    const outSpy = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
+    const errSpy = jest
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
+    const outSpy = jest
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
     try {
       await program.parseAsync(['node', 'hstan', 'summary', join(dir, 'missing.csv')]);
       expect(process.exitCode).toBe(1);

@@ -21,6 +21,8 @@ import {
   summarize,
   type SummaryRow,
 } from '../src/diagnostics/index.js';
+import { addAutocovariances } from '../src/diagnostics/autocovariance.js';
+import { argsort, averageRanks } from '../src/diagnostics/ranks.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -30,16 +32,17 @@ interface FixtureCase {
   rhat_basic: number;
   ess_basic: number;
 }
-const fixture = JSON.parse(
-  readFileSync(join(here, 'fixtures/diagnostics/posterior-diagnostics.json'), 'utf8'),
-) as { meta: { oracle: string }; cases: Record<string, FixtureCase> };
+const fixture = JSON.parse(readFileSync(join(here, 'fixtures/diagnostics/posterior-diagnostics.json'), 'utf8')) as {
+  meta: { oracle: string };
+  cases: Record<string, FixtureCase>;
+};
 
 /** The next double above / below x. */
 function nextDouble(x: number, up: boolean): number {
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, x);
   const bits = view.getBigUint64(0);
-  view.setBigUint64(0, (x >= 0) === up ? bits + 1n : bits - 1n);
+  view.setBigUint64(0, x >= 0 === up ? bits + 1n : bits - 1n);
   return view.getFloat64(0);
 }
 
@@ -102,9 +105,7 @@ function expectClose(got: number, want: number, rel: number): void {
   expect(Math.abs(got - want) / scale).toBeLessThanOrEqual(rel);
 }
 
-const table = Object.entries(fixture.cases).flatMap(([name, c]) =>
-  QUANTITIES.map((q) => [name, q.key, c, q] as const),
-);
+const table = Object.entries(fixture.cases).flatMap(([name, c]) => QUANTITIES.map((q) => [name, q.key, c, q] as const));
 
 describe(`matches ${fixture.meta.oracle}`, () => {
   test('the fixture has the 10 documented cases', () => {
@@ -126,8 +127,17 @@ describe(`matches ${fixture.meta.oracle}`, () => {
 
   test('summarize() rows carry the same R values for every case', () => {
     const field: Record<string, keyof SummaryRow> = {
-      mean: 'mean', sd: 'sd', median: 'median', mad: 'mad', '5%': 'q5', '95%': 'q95', rhat: 'rhat',
-      ess_bulk: 'essBulk', ess_tail: 'essTail', mcse_mean: 'mcseMean', mcse_sd: 'mcseSd',
+      mean: 'mean',
+      sd: 'sd',
+      median: 'median',
+      mad: 'mad',
+      '5%': 'q5',
+      '95%': 'q95',
+      rhat: 'rhat',
+      ess_bulk: 'essBulk',
+      ess_tail: 'essTail',
+      mcse_mean: 'mcseMean',
+      mcse_sd: 'mcseSd',
     };
     for (const [name, c] of Object.entries(fixture.cases)) {
       const [row] = summarize([{ name, draws: drawsFor(name, c) }]);
@@ -153,10 +163,18 @@ describe(`matches ${fixture.meta.oracle}`, () => {
 
 describe('edge cases handled as posterior does', () => {
   test('unequal chain lengths throw a DiagnosticsError naming the chains', () => {
-    expect(() => rhat([[1, 2, 3, 4], [1, 2, 3]])).toThrow(DiagnosticsError);
-    expect(() => essBulk([[1, 2, 3, 4], [1, 2, 3]])).toThrow(
-      'chains have unequal lengths (chain 1 has 4 draws, chain 2 has 3)',
-    );
+    expect(() =>
+      rhat([
+        [1, 2, 3, 4],
+        [1, 2, 3],
+      ]),
+    ).toThrow(DiagnosticsError);
+    expect(() =>
+      essBulk([
+        [1, 2, 3, 4],
+        [1, 2, 3],
+      ]),
+    ).toThrow('chains have unequal lengths (chain 1 has 4 draws, chain 2 has 3)');
     expect(() => summarize([{ name: 'sigma', draws: [[1, 2], [3]] }])).toThrow(/^sigma: chains have unequal lengths/);
   });
 
@@ -188,7 +206,10 @@ describe('edge cases handled as posterior does', () => {
   });
 
   test('non-finite draws make R-hat and ESS NaN', () => {
-    const d = [[1, 2, 3, 4, 5, 6], [1, 2, Infinity, 4, 5, 6]];
+    const d = [
+      [1, 2, 3, 4, 5, 6],
+      [1, 2, Infinity, 4, 5, 6],
+    ];
     expect(rhat(d)).toBeNaN();
     expect(essBulk(d)).toBeNaN();
     expect(essMean([[1, 2, NaN, 4, 5, 6]])).toBeNaN();
@@ -208,7 +229,10 @@ describe('edge cases handled as posterior does', () => {
 describe('closed forms', () => {
   test('type 7 quantiles', () => {
     expect(quantile([[1, 2, 3, 4]], 0.05)).toBeCloseTo(1.15, 14);
-    const x = [[3, 1, 4, 1], [5, 9, 2, 6]];
+    const x = [
+      [3, 1, 4, 1],
+      [5, 9, 2, 6],
+    ];
     expect(quantile(x, 0.05)).toBeCloseTo(1, 14);
     expect(quantile(x, 0.5)).toBeCloseTo(3.5, 14);
     expect(quantile(x, 0.95)).toBeCloseTo(7.95, 14);
@@ -219,7 +243,12 @@ describe('closed forms', () => {
 
   test('median and mad', () => {
     expect(median([[5], [1], [3]])).toBe(3);
-    expect(median([[4, 1], [3, 2]])).toBe(2.5);
+    expect(
+      median([
+        [4, 1],
+        [3, 2],
+      ]),
+    ).toBe(2.5);
     expect(mad([[1, 2, 3, 4, 100]])).toBeCloseTo(1.4826, 14);
   });
 
@@ -234,7 +263,8 @@ describe('closed forms', () => {
       [0.0001, -3.7190164854556804],
       [0.42, -0.20189347914185088],
     ];
-    for (const [p, z] of cases) expect(Math.abs(normalQuantile(p) - z)).toBeLessThan(1e-15 * Math.max(1, Math.abs(z)) * 4);
+    for (const [p, z] of cases)
+      expect(Math.abs(normalQuantile(p) - z)).toBeLessThan(1e-15 * Math.max(1, Math.abs(z)) * 4);
     expect(normalQuantile(0.5)).toBe(0);
     expect(normalQuantile(0)).toBe(-Infinity);
     expect(normalQuantile(1)).toBe(Infinity);
@@ -250,5 +280,38 @@ describe('closed forms', () => {
     expect(essBulk(draws) / 8000).toBeGreaterThan(0.85);
     expect(essBulk(draws) / 8000).toBeLessThan(1.15);
     expect(Math.abs(rhat(draws) - 1)).toBeLessThan(0.01);
+  });
+});
+
+describe('building blocks against direct formulas', () => {
+  test('FFT autocovariances (two chains per transform) equal the direct O(n²) sums', () => {
+    const n = 37;
+    const chains = [0, 1, 2].map((c) =>
+      Float64Array.from({ length: n }, (_, i) => Math.sin(i * (c + 1.3)) + 0.1 * c * i),
+    );
+    chains.push(new Float64Array(n).fill(4)); // constant: contributes zeros
+    for (const k of [1, 3, 4]) {
+      const values = new Float64Array(k * n);
+      chains.slice(0, k).forEach((ch, c) => values.set(ch, c * n));
+      const acc = new Float64Array(n);
+      addAutocovariances(values, k, n, acc);
+      for (let t = 0; t < n; t++) {
+        let want = 0;
+        for (const ch of chains.slice(0, k)) {
+          const m = ch.reduce((a, b) => a + b, 0) / n;
+          for (let i = 0; i + t < n; i++) want += ((ch[i] - m) * (ch[i + t] - m)) / n;
+        }
+        expect(Math.abs(acc[t] - want)).toBeLessThan(1e-12);
+      }
+    }
+  });
+
+  test('average ranks, ties included, as R rank()', () => {
+    const x = Float64Array.of(3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5);
+    // R: rank(c(3,1,4,1,5,9,2,6,5,3,5)) = 4.5 1.5 6 1.5 8 11 3 10 8 4.5 8
+    expect(Array.from(averageRanks(x))).toEqual([4.5, 1.5, 6, 1.5, 8, 11, 3, 10, 8, 4.5, 8]);
+    const big = Float64Array.from({ length: 1000 }, (_, i) => Math.cos(i * 7.1));
+    const order = argsort(big);
+    for (let i = 1; i < big.length; i++) expect(big[order[i - 1]]).toBeLessThanOrEqual(big[order[i]]);
   });
 });

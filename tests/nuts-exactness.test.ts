@@ -183,7 +183,9 @@ class StanNutsOracle {
     const pInitEnd = { v: new Float64Array(D) };
     const pSharpInitEnd = { v: new Float64Array(D) };
     const rhoInit = { v: new Float64Array(D) };
-    if (!this.buildTree(depth - 1, zPropose, pSharpBeg, pSharpInitEnd, rhoInit, pBeg, pInitEnd, H0, sign, acc, lswInit)) {
+    if (
+      !this.buildTree(depth - 1, zPropose, pSharpBeg, pSharpInitEnd, rhoInit, pBeg, pInitEnd, H0, sign, acc, lswInit)
+    ) {
       return false;
     }
     const zProposeFinal = clone(this.z);
@@ -191,7 +193,21 @@ class StanNutsOracle {
     const pFinalBeg = { v: new Float64Array(D) };
     const pSharpFinalBeg = { v: new Float64Array(D) };
     const rhoFinal = { v: new Float64Array(D) };
-    if (!this.buildTree(depth - 1, zProposeFinal, pSharpFinalBeg, pSharpEnd, rhoFinal, pFinalBeg, pEnd, H0, sign, acc, lswFinal)) {
+    if (
+      !this.buildTree(
+        depth - 1,
+        zProposeFinal,
+        pSharpFinalBeg,
+        pSharpEnd,
+        rhoFinal,
+        pFinalBeg,
+        pEnd,
+        H0,
+        sign,
+        acc,
+        lswFinal,
+      )
+    ) {
       return false;
     }
     const lswSubtree = logSumExp(lswInit.v, lswFinal.v);

@@ -14,7 +14,7 @@ function column(result: NutsResult, f: (x: Float64Array) => number): number[][] 
 function mean(draws: number[][]): number {
   let s = 0;
   let n = 0;
-  for (const chain of draws) for (const x of chain) (s += x), n++;
+  for (const chain of draws) for (const x of chain) ((s += x), n++);
   return s / n;
 }
 
@@ -32,8 +32,14 @@ describe('runNuts recovers known posteriors', () => {
     let worstMean = 0;
     let worstVar = 0;
     for (let i = 0; i < D; i++) {
-      worstMean = Math.max(worstMean, zScore(result, (x) => x[i], 0));
-      worstVar = Math.max(worstVar, zScore(result, (x) => x[i] * x[i], 1));
+      worstMean = Math.max(
+        worstMean,
+        zScore(result, (x) => x[i], 0),
+      );
+      worstVar = Math.max(
+        worstVar,
+        zScore(result, (x) => x[i] * x[i], 1),
+      );
     }
     expect(worstMean).toBeLessThan(4);
     expect(worstVar).toBeLessThan(4);

@@ -120,12 +120,21 @@ describe('reads CmdStan output', () => {
 
   test('saved warmup rows come before the adaptation block; dense metrics are read row by row', () => {
     const text = CMDSTAN_CSV.replace('save_warmup = 0 (Default)', 'save_warmup = 1')
-      .replace('# Adaptation terminated', '-9,0.5,0.1,4,15,0,9.5,0.7,1,1,1,1\n-8,0.6,0.2,3,7,0,8.5,0.6,1,1,1,1\n# Adaptation terminated')
-      .replace('# Diagonal elements of inverse mass matrix:\n# 0.474029', '# Elements of inverse mass matrix:\n# 2, 0.5\n# 0.5, 3');
+      .replace(
+        '# Adaptation terminated',
+        '-9,0.5,0.1,4,15,0,9.5,0.7,1,1,1,1\n-8,0.6,0.2,3,7,0,8.5,0.6,1,1,1,1\n# Adaptation terminated',
+      )
+      .replace(
+        '# Diagonal elements of inverse mass matrix:\n# 0.474029',
+        '# Elements of inverse mass matrix:\n# 2, 0.5\n# 0.5, 3',
+      );
     const w = parseStanCsv(text);
     expect(Array.from(w.warmupDraws[0])).toEqual([-9, -8]);
     expect(Array.from(w.draws[0])).toEqual([-6.74802, -7.30293, -0.862104]);
-    expect((w.adaptation?.inverseMetric as Float64Array[]).map((r) => Array.from(r))).toEqual([[2, 0.5], [0.5, 3]]);
+    expect((w.adaptation?.inverseMetric as Float64Array[]).map((r) => Array.from(r))).toEqual([
+      [2, 0.5],
+      [0.5, 3],
+    ]);
   });
 
   test('saved warmup without an adaptation block: the first ceil(num_warmup / thin) rows', () => {
@@ -146,7 +155,11 @@ describe('reads CmdStan output', () => {
 describe('bad CSV gives StanCsvError naming file and line', () => {
   const header = 'lp__,accept_stat__,theta';
   const cases: Array<[string, string, string]> = [
-    ['a truncated last row', `# c\n${header}\n1,0.5,2\n1,0.`, 'bad.csv:4: expected 3 values, found 2 (the last row is cut short; was the run interrupted?)'],
+    [
+      'a truncated last row',
+      `# c\n${header}\n1,0.5,2\n1,0.`,
+      'bad.csv:4: expected 3 values, found 2 (the last row is cut short; was the run interrupted?)',
+    ],
     ['a short row mid-file', `${header}\n1,0.5\n1,0.5,2\n`, 'bad.csv:2: expected 3 values, found 2'],
     ['a long row', `${header}\n1,0.5,2,9\n`, 'bad.csv:2: expected 3 values, found 4'],
     ['a missing header', `# model = m\n1,0.5,2\n`, 'bad.csv:2: missing column header'],
@@ -155,7 +168,11 @@ describe('bad CSV gives StanCsvError naming file and line', () => {
     ['only comments', `# model = m\n`, 'bad.csv: no column header line'],
     ['an empty file', '', 'bad.csv: no column header line'],
     ['a duplicate column', `lp__,x,x\n`, 'bad.csv:1: column x appears twice'],
-    ['a broken metric', `${header}\n# Adaptation terminated\n# Step size = 0.5\n# Diagonal elements of inverse mass matrix:\n# 1, x\n`, "bad.csv:5: inverse metric diagonal: 'x' is not a number"],
+    [
+      'a broken metric',
+      `${header}\n# Adaptation terminated\n# Step size = 0.5\n# Diagonal elements of inverse mass matrix:\n# 1, x\n`,
+      "bad.csv:5: inverse metric diagonal: 'x' is not a number",
+    ],
   ];
   test.each(cases)('%s', (_what, text, message) => {
     let err: unknown;
@@ -205,7 +222,14 @@ describe('CmdStan number format (printf %g at 6 digits)', () => {
 describe('column names', () => {
   test('column-major CmdStan names', () => {
     expect(cmdstanColumnNames('mu', [])).toEqual(['mu']);
-    expect(cmdstanColumnNames('Sigma', [2, 3])).toEqual(['Sigma.1.1', 'Sigma.2.1', 'Sigma.1.2', 'Sigma.2.2', 'Sigma.1.3', 'Sigma.2.3']);
+    expect(cmdstanColumnNames('Sigma', [2, 3])).toEqual([
+      'Sigma.1.1',
+      'Sigma.2.1',
+      'Sigma.1.2',
+      'Sigma.2.2',
+      'Sigma.1.3',
+      'Sigma.2.3',
+    ]);
     expect(cmdstanColumnNames('a', [2, 1, 2])).toEqual(['a.1.1.1', 'a.2.1.1', 'a.1.1.2', 'a.2.1.2']);
   });
   test('element names and grouping', () => {
@@ -270,7 +294,9 @@ describe('writer', () => {
     expect(lines).toContain('#             max_depth = 10 (Default)');
     expect(lines).toContain('# id = 3');
     expect(lines).toContain('#   seed = 20240501');
-    const h = lines.indexOf('lp__,accept_stat__,stepsize__,treedepth__,n_leapfrog__,divergent__,energy__,mu,Sigma.1.1,Sigma.2.1,Sigma.1.2,Sigma.2.2');
+    const h = lines.indexOf(
+      'lp__,accept_stat__,stepsize__,treedepth__,n_leapfrog__,divergent__,energy__,mu,Sigma.1.1,Sigma.2.1,Sigma.1.2,Sigma.2.2',
+    );
     expect(h).toBeGreaterThan(0);
     expect(lines.slice(h + 1, h + 6)).toEqual([
       '# Adaptation terminated',
@@ -279,7 +305,10 @@ describe('writer', () => {
       '# 1.5, 0.25, 2, 2, 0.125',
       '-10.1235,0.91,0.5,3,7,0,11.2,1.23457,1,0.25,0.25,2',
     ]);
-    expect(lines.slice(h + 7, h + 9)).toEqual(['-9.75,1,0.5,2,3,1,10.5,123457,2,0,0,3', '-10,0.7,0.5,3,7,0,11,3.14159,1,0.1,0.1,1']);
+    expect(lines.slice(h + 7, h + 9)).toEqual([
+      '-9.75,1,0.5,2,3,1,10.5,123457,2,0,0,3',
+      '-10,0.7,0.5,3,7,0,11,3.14159,1,0.1,0.1,1',
+    ]);
     expect(lines.slice(h + 9)).toEqual([
       '# ',
       '#  Elapsed Time: 0.0123 seconds (Warm-up)',
@@ -356,7 +385,10 @@ describe('combining chains', () => {
     expect(() => combineChains([a, c])).toThrow('c.csv: has 1 draws but a.csv has 2');
     const ok = combineChains([a, parseStanCsv('lp__,x\n5,6\n7,8\n', 'd.csv')]);
     expect(ok.names).toEqual(['lp__', 'x']);
-    expect(ok.draws[1].map((ch) => Array.from(ch))).toEqual([[2, 4], [6, 8]]);
+    expect(ok.draws[1].map((ch) => Array.from(ch))).toEqual([
+      [2, 4],
+      [6, 8],
+    ]);
   });
 });
 

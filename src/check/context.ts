@@ -54,7 +54,9 @@ export class OriginTable {
     return this.table.get(key) ?? 'data';
   }
 
+  /** Record `origin` for the local `key` (first sight registers it as data). */
   raise(key: object, origin: Origin): void {
+    if (!this.table.has(key)) this.table.set(key, 'data');
     if (origin === 'parameter' && this.table.get(key) !== 'parameter') {
       this.table.set(key, 'parameter');
       this.changed = true;

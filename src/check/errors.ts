@@ -114,6 +114,18 @@ export function conditionType(what: string, t: StanType, span: Span): Diagnostic
   return error('type/condition', `The condition of ${what} must be int or real, found ${showType(t)}.`, span);
 }
 
+export function loopBoundType(t: StanType, span: Span): Diagnostic {
+  return error('type/loop-bound', `For loop bounds must be int, found ${showType(t)}.`, span);
+}
+
+export function foreachType(t: StanType, span: Span): Diagnostic {
+  return error(
+    'type/foreach',
+    `A foreach loop iterates over an array, vector, row_vector or matrix, found ${showType(t)}.`,
+    span,
+  );
+}
+
 export function ternaryCondition(t: StanType, span: Span): Diagnostic {
   return error('type/condition', `The condition of '?:' must be int, found ${showType(t)}.`, span);
 }
@@ -165,6 +177,7 @@ export function rangeBoundType(t: StanType, span: Span): Diagnostic {
 }
 
 export function tooManyIndexes(what: string, t: StanType, allowed: number, found: number, span: Span): Diagnostic {
+  if (allowed === 0) return error('type/too-many-indexes', `${what} has type ${showType(t)}, which cannot be indexed.`, span);
   return error(
     'type/too-many-indexes',
     `Too many indexes for ${what} of type ${showType(t)}: at most ${allowed}, found ${found}.`,
@@ -175,9 +188,8 @@ export function tooManyIndexes(what: string, t: StanType, allowed: number, found
 // --- function calls -------------------------------------------------------------
 
 export function illTypedArguments(name: string, args: readonly StanType[], span: Span, available: string[], more: number): Diagnostic {
-  const notes = available.map((s) => `available: ${s}`);
-  if (more > 0) notes.push(`... and ${more} more (run 'hstan functions ${name}')`);
-  const list = available.length ? ` Available signatures: ${available.slice(0, 3).join('; ')}${available.length > 3 || more > 0 ? '; ...' : ''}` : '';
+  const list = available.length ? ` Available signatures: ${available.join('; ')}${more > 0 ? '; ...' : ''}` : '';
+  const notes = more > 0 ? [`${more} more signature(s): run 'hstan functions ${name}'`] : undefined;
   return error('type/ill-typed-arguments', `Ill-typed arguments to '${name}': ${showTypes(args)}.${list}`, span, notes);
 }
 
@@ -227,7 +239,8 @@ export function conditionalNotAllowed(name: string, span: Span): Diagnostic {
 }
 
 export function deprecatedName(old: string, replacement: string, span: Span): Diagnostic {
-  return warning('type/deprecated', `'${old}' was removed from Stan; use '${replacement}' instead.`, span);
+  const now = replacement === 'target' ? 'target()' : replacement;
+  return warning('type/deprecated', `'${old}' was removed from Stan; use '${now}' instead.`, span);
 }
 
 export function removedUnsupported(old: string, replacement: string, span: Span): Diagnostic {

@@ -1,6 +1,6 @@
 // Effective sample size of a (split) chain matrix by Geyer's initial monotone sequence with
 // Vehtari et al.'s (2021) improved truncation, transcribed from posterior's `.ess`.
-import { autocovariance } from './autocovariance.js';
+import { addAutocovariances } from './autocovariance.js';
 import { type DrawMatrix, shouldReturnNaN } from './draws.js';
 
 export function essOfMatrix(m: DrawMatrix): number {
@@ -8,16 +8,14 @@ export function essOfMatrix(m: DrawMatrix): number {
   if (n < 3 || shouldReturnNaN(values)) return NaN;
 
   const acovMeans = new Float64Array(n);
-  const acov = new Float64Array(n);
+  addAutocovariances(values, nChains, n, acovMeans);
+  for (let t = 0; t < n; t++) acovMeans[t] /= nChains;
   const chainMeans = new Float64Array(nChains);
   for (let c = 0; c < nChains; c++) {
-    autocovariance(values, c * n, n, acov);
-    for (let t = 0; t < n; t++) acovMeans[t] += acov[t];
     let s = 0;
     for (let i = 0; i < n; i++) s += values[c * n + i];
     chainMeans[c] = s / n;
   }
-  for (let t = 0; t < n; t++) acovMeans[t] /= nChains;
 
   const meanVar = (acovMeans[0] * n) / (n - 1);
   let varPlus = (meanVar * (n - 1)) / n;

@@ -1,5 +1,5 @@
 // The summary as a text table (like CmdStan's stansummary / NumPyro's print_summary) or as JSON.
-import type { Advice, SamplerDiagnostics } from './sampler.js';
+import type { Advice, ChainDiagnostics, SamplerDiagnostics } from './sampler.js';
 import type { SummaryRow } from './summary.js';
 
 /** Facts for the line under the table. */
@@ -87,7 +87,10 @@ export function formatSummaryTable(rows: ReadonlyArray<SummaryRow>, options: For
     line.forEach((cell, c) => (widths[c] = Math.max(widths[c], cell.length)));
   }
   const render = (cells: string[]) =>
-    cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[0]) : cell.padStart(widths[c]))).join('  ').trimEnd();
+    cells
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[0]) : cell.padStart(widths[c])))
+      .join('  ')
+      .trimEnd();
   const out = [render(HEADERS), ...lines.map((l) => (typeof l === 'string' ? l : render(l)))];
   if (options.run) out.push('', formatRunInfo(options.run));
   return out.join('\n') + '\n';
@@ -109,10 +112,15 @@ function jsonNumber(x: number): number | null {
   return Number.isFinite(x) ? x : null;
 }
 
+/** SamplerDiagnostics with E-BFMI null where it is undefined. */
+export type SamplerDiagnosticsJson = Omit<SamplerDiagnostics, 'chains'> & {
+  chains: Array<Omit<ChainDiagnostics, 'ebfmi'> & { ebfmi: number | null }>;
+};
+
 export interface SummaryJson {
   variables: Array<Record<string, string | number | null>>;
   run?: RunInfo;
-  sampler?: SamplerDiagnostics;
+  sampler?: SamplerDiagnosticsJson;
   advice?: Advice[];
 }
 
@@ -140,7 +148,7 @@ export function summaryToJson(
   if (extra.sampler) {
     out.sampler = {
       ...extra.sampler,
-      chains: extra.sampler.chains.map((c) => ({ ...c, ebfmi: jsonNumber(c.ebfmi) as number })),
+      chains: extra.sampler.chains.map((c) => ({ ...c, ebfmi: jsonNumber(c.ebfmi) })),
     };
   }
   if (extra.advice) out.advice = extra.advice;

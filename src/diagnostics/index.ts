@@ -32,4 +32,4 @@ export type {
   AdviseInput,
 } from './sampler.js';
 export { formatSummaryTable, formatRunInfo, formatSig, summaryToJson, baseName } from './format.js';
-export type { FormatOptions, RunInfo, SummaryJson } from './format.js';
+export type { FormatOptions, RunInfo, SummaryJson, SamplerDiagnosticsJson } from './format.js';

@@ -76,7 +76,14 @@ export function samplerDiagnostics(chains: ReadonlyArray<ChainSamplerStats>, max
       if (stats.treedepth[i] >= maxTreedepth) saturations++;
     }
     const e = ebfmi(stats.energy);
-    return { chain: c + 1, draws: n, divergences, treedepthSaturations: saturations, ebfmi: e, lowEbfmi: e < EBFMI_THRESHOLD };
+    return {
+      chain: c + 1,
+      draws: n,
+      divergences,
+      treedepthSaturations: saturations,
+      ebfmi: e,
+      lowEbfmi: e < EBFMI_THRESHOLD,
+    };
   });
   const sum = (f: (c: ChainDiagnostics) => number) => perChain.reduce((s, c) => s + f(c), 0);
   return {
@@ -144,13 +151,13 @@ function nonCenteringAdvice(h: NonNullable<ModelHints['hierarchical']>[number]):
   return `non-center the group effects: ${decl} (or write ${explicit} with z ~ std_normal())`;
 }
 
-/** A sentence on adapt_delta: raise it to the next customary value, unless it is already high. */
-function higherAdaptDelta(current: number | undefined): string {
+/** What to do with adapt_delta: the next customary value, unless it is already high. */
+function adaptDeltaAdvice(current: number | undefined): string {
   if (current !== undefined && current >= 0.99) {
-    return `adapt_delta is already ${current}, and raising it further rarely helps.`;
+    return `\`adapt_delta\` is already ${current}, and raising it further rarely helps`;
   }
   const next = current !== undefined && current >= 0.95 ? 0.99 : 0.95;
-  return `Raise adapt_delta (e.g. \`--adapt-delta ${next}\`) so the sampler takes smaller steps.`;
+  return `raise \`adapt_delta\` (e.g. \`--adapt-delta ${next}\`) so the sampler takes smaller steps`;
 }
 
 function divergenceAdvice(s: SamplerDiagnostics, input: AdviseInput): Advice {
@@ -164,7 +171,7 @@ function divergenceAdvice(s: SamplerDiagnostics, input: AdviseInput): Advice {
     return {
       kind: 'divergences',
       parameters: centered.map((h) => h.effect),
-      text: [head, ...lines, `If divergences remain: ${higherAdaptDelta(input.adaptDelta)}`].join(' '),
+      text: [head, ...lines, `If divergences remain, ${adaptDeltaAdvice(input.adaptDelta)}.`].join(' '),
     };
   }
   const nonCentered = (input.hints?.hierarchical ?? []).filter((h) => !h.centered).map((h) => h.effect);
@@ -175,7 +182,7 @@ function divergenceAdvice(s: SamplerDiagnostics, input: AdviseInput): Advice {
   return {
     kind: 'divergences',
     parameters: nonCentered,
-    text: `${head} ${higherAdaptDelta(input.adaptDelta)}${tail}`,
+    text: `${head} ${adaptDeltaAdvice(input.adaptDelta).replace(/^r/, 'R')}.${tail}`,
   };
 }
 
@@ -198,7 +205,7 @@ export function advise(input: AdviseInput): Advice[] {
       const centered = (input.hints?.hierarchical ?? []).filter((h) => h.centered);
       const fix =
         centered.length > 0
-          ? ` For ${listNames(centered.map((h) => h.effect))}: ${nonCenteringAdvice(centered[0])}.`
+          ? ` The funnel of a centered hierarchical effect is the usual cause: ${centered.map((h) => `for ${h.effect}, ${nonCenteringAdvice(h)}`).join('; ')}.`
           : ' Reparameterize (e.g. non-center hierarchical effects, put scale parameters on a log scale) rather than running longer.';
       out.push({
         kind: 'ebfmi',
@@ -219,7 +226,7 @@ export function advise(input: AdviseInput): Advice[] {
       out.push({
         kind: 'rhat',
         parameters: badRhat.map((r) => r.name),
-        text: `R-hat is above ${rhatMax} for ${listNames(badRhat.map((r) => `${r.name} (${r.rhat.toFixed(2)})`))}: the chains disagree, so these estimates cannot be trusted yet. Run more warmup and sampling iterations, and check for multimodality or a parameterization the sampler struggles with.`,
+        text: `R-hat is above ${rhatMax} for ${listNames(badRhat.map((r) => `${r.name} (${r.rhat.toFixed(3)})`))}: the chains disagree, so these estimates cannot be trusted yet. Run more warmup and sampling iterations, and check for multimodality or a parameterization the sampler struggles with.`,
       });
     }
     const badEss = rows.filter((r) => r.essBulk < essMin || r.essTail < essMin);
@@ -227,7 +234,7 @@ export function advise(input: AdviseInput): Advice[] {
       out.push({
         kind: 'ess',
         parameters: badEss.map((r) => r.name),
-        text: `Bulk or tail ESS is below ${essMin} (${essMin / chains} per chain) for ${listNames(badEss.map((r) => `${r.name} (${Math.round(Math.min(r.essBulk, r.essTail))})`))}: their means and quantiles are imprecise. Run more iterations or reparameterize to reduce autocorrelation.`,
+        text: `Bulk or tail ESS is below ${essMin} (${essMin / chains} per chain) for ${listNames(badEss.map((r) => `${r.name} (${Math.round(Math.min(...[r.essBulk, r.essTail].filter(Number.isFinite)))})`))}: their means and quantiles are imprecise. Run more iterations or reparameterize to reduce autocorrelation.`,
       });
     }
   }

@@ -1,13 +1,7 @@
 // One row of posterior summaries per scalar quantity (posterior::summarise_draws' defaults
 // plus MCSEs), computed from a single validated matrix and one sort per quantity.
 import { type Draws, toMatrix } from './draws.js';
-import {
-  essBulkOfMatrix,
-  essTailOfSorted,
-  mcseMeanOfMatrix,
-  mcseSdOfMatrix,
-  rhatOfSorted,
-} from './convergence.js';
+import { essBulkOfMatrix, essTailOfSorted, mcseMeanOfMatrix, mcseSdOfMatrix, rhatOfSorted } from './convergence.js';
 import { DiagnosticsError } from './errors.js';
 import { madOf, meanOf, medianSorted, quantileSorted, sdOf, sortedCopy } from './moments.js';
 

@@ -429,7 +429,7 @@ export class StanParser extends CstParser {
   bound = this.rule('bound', () => {
     this.CONSUME(T.BoundKw);
     this.CONSUME(T.Assign);
-    this.SUBRULE(this.additive);
+    this.SUBRULE(this.boundExpression);
   });
 
   /** A name being declared; a reserved word is accepted here and reported by name later. */
@@ -602,7 +602,7 @@ export class StanParser extends CstParser {
   // Expressions, loosest binding first (Stan reference manual, operator precedence table)
 
   expression = this.rule('expression', () => {
-    this.SUBRULE(this.logicalOr);
+    this.SUBRULE(this.infixChain);
     // Right associative: `a ? b : c ? d : e` is `a ? b : (c ? d : e)`.
     this.OPTION(() => {
       this.CONSUME(T.Question);
@@ -612,87 +612,37 @@ export class StanParser extends CstParser {
     });
   });
 
-  logicalOr = this.rule('logicalOr', () => {
-    this.SUBRULE(this.logicalAnd);
+  /** `a + b * c < d || e`: grouped by precedence when the AST is built (operators.ts). */
+  infixChain = this.rule('infixChain', () => {
+    this.SUBRULE(this.operand);
     this.MANY(() => {
-      this.CONSUME(T.OrOr);
-      this.SUBRULE2(this.logicalAnd);
+      this.CONSUME(T.BinaryOp);
+      this.SUBRULE2(this.operand);
     });
   });
 
-  logicalAnd = this.rule('logicalAnd', () => {
-    this.SUBRULE(this.equality);
+  /** A bound's value: arithmetic only, so the `>` after it closes the bounds (as in stanc3). */
+  boundExpression = this.rule('boundExpression', () => {
+    this.SUBRULE(this.operand);
     this.MANY(() => {
-      this.CONSUME(T.AndAnd);
-      this.SUBRULE2(this.equality);
+      this.CONSUME(T.ArithmeticOp);
+      this.SUBRULE2(this.operand);
     });
   });
 
-  equality = this.rule('equality', () => {
-    this.SUBRULE(this.comparison);
-    this.MANY(() => {
-      this.CONSUME(T.EqualityOp);
-      this.SUBRULE2(this.comparison);
-    });
-  });
-
-  comparison = this.rule('comparison', () => {
-    this.SUBRULE(this.additive);
-    this.MANY(() => {
-      this.CONSUME(T.ComparisonOp);
-      this.SUBRULE2(this.additive);
-    });
-  });
-
-  additive = this.rule('additive', () => {
-    this.SUBRULE(this.multiplicative);
-    this.MANY(() => {
-      this.CONSUME(T.AdditiveOp);
-      this.SUBRULE2(this.multiplicative);
-    });
-  });
-
-  multiplicative = this.rule('multiplicative', () => {
-    this.SUBRULE(this.leftDivision);
-    this.MANY(() => {
-      this.CONSUME(T.MultiplicativeOp);
-      this.SUBRULE2(this.leftDivision);
-    });
-  });
-
-  /** `\` and `%/%` bind tighter than `*` (stanc3 precedence). */
-  leftDivision = this.rule('leftDivision', () => {
-    this.SUBRULE(this.unary);
-    this.MANY(() => {
-      this.CONSUME(T.LeftDivisionOp);
-      this.SUBRULE2(this.unary);
-    });
-  });
-
-  unary = this.rule('unary', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.PrefixOp);
-          this.SUBRULE(this.unary);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.power) },
-    ]);
-  });
-
-  /** `^` binds tighter than prefix minus (`-a^b` is `-(a^b)`) and is right associative. */
-  power = this.rule('power', () => {
-    this.SUBRULE(this.postfix);
+  /**
+   * Prefix operators, a primary with its postfixes, and an optional `^` exponent. `^` binds
+   * tighter than the prefixes (`-a^b` is `-(a^b)`) and is right associative (`a^b^c` is
+   * `a^(b^c)`); its exponent may carry its own sign (`a^-b`).
+   */
+  operand = this.rule('operand', () => {
+    this.MANY(() => this.CONSUME(T.PrefixOp));
+    this.SUBRULE(this.primary);
+    this.MANY2(() => this.SUBRULE(this.postfixOp));
     this.OPTION(() => {
       this.CONSUME(T.PowerOp);
-      this.SUBRULE(this.unary);
+      this.SUBRULE(this.operand);
     });
-  });
-
-  postfix = this.rule('postfix', () => {
-    this.SUBRULE(this.primary);
-    this.MANY(() => this.SUBRULE(this.postfixOp));
   });
 
   /** Indexing, transpose, tuple projection `.1`, in the order written. */

@@ -16,12 +16,13 @@ export const BlockKw = createToken({ name: 'BlockWord', pattern: Lexer.NA, label
 /** `lower`, `upper`, `offset`, `multiplier`. */
 export const BoundKw = createToken({ name: 'BoundWord', pattern: Lexer.NA, label: "'lower', 'upper', 'offset' or 'multiplier'" });
 
-/** Operator classes, one per precedence level, so the parser sees each level's operators in order. */
-export const EqualityOp = createToken({ name: 'EqualityOp', pattern: Lexer.NA, label: "'==' or '!='" });
-export const ComparisonOp = createToken({ name: 'ComparisonOp', pattern: Lexer.NA, label: 'a comparison' });
-export const AdditiveOp = createToken({ name: 'AdditiveOp', pattern: Lexer.NA, label: "'+' or '-'" });
-export const MultiplicativeOp = createToken({ name: 'MultiplicativeOp', pattern: Lexer.NA, label: "'*', '/', '%', '.*' or './'" });
-export const LeftDivisionOp = createToken({ name: 'LeftDivisionOp', pattern: Lexer.NA, label: "'\\' or '%/%'" });
+/**
+ * Operator classes. Infix operators are parsed as a flat chain and grouped by precedence when
+ * the AST is built (see operators.ts), which keeps the parser shallow and fast.
+ */
+export const BinaryOp = createToken({ name: 'BinaryOp', pattern: Lexer.NA, label: 'an operator' });
+/** The infix operators allowed in `<lower=..., upper=...>` without parentheses. */
+export const ArithmeticOp = createToken({ name: 'ArithmeticOp', pattern: Lexer.NA, label: 'an arithmetic operator' });
 export const PrefixOp = createToken({ name: 'PrefixOp', pattern: Lexer.NA, label: "'-', '!' or '+'" });
 export const PowerOp = createToken({ name: 'PowerOp', pattern: Lexer.NA, label: "'^' or '.^'" });
 export const AssignOp = createToken({ name: 'AssignOp', pattern: Lexer.NA, label: "'=' or a compound assignment" });
@@ -207,19 +208,19 @@ function punct(name: string, text: string, categories: TokenType[] = []): TokenT
   return createToken({ name, pattern: text, label: `'${text}'`, categories });
 }
 
-export const IntDivide = punct('IntDivide', '%/%', [LeftDivisionOp]);
-export const Percent = punct('Percent', '%', [MultiplicativeOp]);
+export const IntDivide = punct('IntDivide', '%/%', [BinaryOp, ArithmeticOp]);
+export const Percent = punct('Percent', '%', [BinaryOp, ArithmeticOp]);
 export const EltTimesAssign = punct('EltTimesAssign', '.*=', [AssignOp]);
 export const EltDivideAssign = punct('EltDivideAssign', './=', [AssignOp]);
-export const EltTimes = punct('EltTimes', '.*', [MultiplicativeOp]);
-export const EltDivide = punct('EltDivide', './', [MultiplicativeOp]);
+export const EltTimes = punct('EltTimes', '.*', [BinaryOp, ArithmeticOp]);
+export const EltDivide = punct('EltDivide', './', [BinaryOp, ArithmeticOp]);
 export const EltPow = punct('EltPow', '.^', [PowerOp]);
-export const OrOr = punct('OrOr', '||');
-export const AndAnd = punct('AndAnd', '&&');
-export const EqEq = punct('EqEq', '==', [EqualityOp]);
-export const NotEq = punct('NotEq', '!=', [EqualityOp]);
-export const LessEq = punct('LessEq', '<=', [ComparisonOp]);
-export const GreaterEq = punct('GreaterEq', '>=', [ComparisonOp]);
+export const OrOr = punct('OrOr', '||', [BinaryOp]);
+export const AndAnd = punct('AndAnd', '&&', [BinaryOp]);
+export const EqEq = punct('EqEq', '==', [BinaryOp]);
+export const NotEq = punct('NotEq', '!=', [BinaryOp]);
+export const LessEq = punct('LessEq', '<=', [BinaryOp]);
+export const GreaterEq = punct('GreaterEq', '>=', [BinaryOp]);
 /** Removed `<-` assignment; lexed (as an assignment) so it can be reported with a hint. */
 export const ArrowAssign = punct('ArrowAssign', '<-', [AssignOp]);
 export const PlusAssign = punct('PlusAssign', '+=', [AssignOp]);
@@ -227,13 +228,13 @@ export const MinusAssign = punct('MinusAssign', '-=', [AssignOp]);
 export const TimesAssign = punct('TimesAssign', '*=', [AssignOp]);
 export const DivideAssign = punct('DivideAssign', '/=', [AssignOp]);
 export const Assign = punct('Assign', '=', [AssignOp]);
-export const Less = punct('Less', '<', [ComparisonOp]);
-export const Greater = punct('Greater', '>', [ComparisonOp]);
-export const Plus = punct('Plus', '+', [AdditiveOp, PrefixOp]);
-export const Minus = punct('Minus', '-', [AdditiveOp, PrefixOp]);
-export const Star = punct('Star', '*', [MultiplicativeOp]);
-export const Slash = punct('Slash', '/', [MultiplicativeOp]);
-export const Backslash = punct('Backslash', '\\', [LeftDivisionOp]);
+export const Less = punct('Less', '<', [BinaryOp]);
+export const Greater = punct('Greater', '>', [BinaryOp]);
+export const Plus = punct('Plus', '+', [BinaryOp, ArithmeticOp, PrefixOp]);
+export const Minus = punct('Minus', '-', [BinaryOp, ArithmeticOp, PrefixOp]);
+export const Star = punct('Star', '*', [BinaryOp, ArithmeticOp]);
+export const Slash = punct('Slash', '/', [BinaryOp, ArithmeticOp]);
+export const Backslash = punct('Backslash', '\\', [BinaryOp, ArithmeticOp]);
 export const Hat = punct('Hat', '^', [PowerOp]);
 export const Bang = punct('Bang', '!', [PrefixOp]);
 export const Transpose = punct('Transpose', "'");
@@ -316,11 +317,8 @@ export const allTokens: TokenType[] = [
   FunTypeKw,
   BlockKw,
   BoundKw,
-  EqualityOp,
-  ComparisonOp,
-  AdditiveOp,
-  MultiplicativeOp,
-  LeftDivisionOp,
+  BinaryOp,
+  ArithmeticOp,
   PrefixOp,
   PowerOp,
   AssignOp,

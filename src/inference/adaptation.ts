@@ -292,3 +292,46 @@ export class MetricAdaptation {
     return out;
   }
 }
+
+/** Stan's per-chain warmup adaptation (stepsize_var_adapter / stepsize_covar_adapter). */
+export class WarmupAdaptation {
+  private readonly dual: DualAveraging;
+  private readonly metric: MetricAdaptation;
+  /** Set by `learn` at a window end: the new inverse metric (reused buffer). */
+  inverseMetricUpdate: Float64Array | null = null;
+
+  constructor(
+    kind: MetricKind,
+    dimension: number,
+    numWarmup: number,
+    adaptDelta: number,
+    initialStepSize: number,
+    chain: number,
+  ) {
+    this.dual = new DualAveraging({ delta: adaptDelta, ...STAN_DUAL_AVERAGING });
+    // Stan centres the first dual-averaging phase on the user's step size, not the searched one.
+    this.dual.mu = Math.log(10 * initialStepSize);
+    this.metric = new MetricAdaptation(kind, dimension, numWarmup, chain);
+  }
+
+  /**
+   * After a warmup transition: returns the next step size, and sets
+   * `inverseMetricUpdate` when a metric window ended at this draw.
+   */
+  learn(acceptStat: number, q: Float64Array): number {
+    const stepSize = this.dual.learn(acceptStat);
+    this.inverseMetricUpdate = this.metric.learn(q);
+    return stepSize;
+  }
+
+  /** After a metric update and a fresh step-size search: restart dual averaging around that step size. */
+  restartAt(stepSize: number): void {
+    this.dual.mu = Math.log(10 * stepSize);
+    this.dual.restart();
+  }
+
+  /** The step size for sampling: exp of the averaged log step size. */
+  finalStepSize(): number {
+    return this.dual.finalStepSize();
+  }
+}

@@ -2,7 +2,14 @@
 export { runNuts } from './sampler.js';
 export { SamplerError, InitializationError } from './errors.js';
 export { NUTS_DEFAULTS, resolveNutsOptions } from './options.js';
-export { metricWindowEnds, DualAveraging, WindowSchedule, MetricAdaptation, WelfordVariance, WelfordCovariance } from './adaptation.js';
+export {
+  metricWindowEnds,
+  DualAveraging,
+  WindowSchedule,
+  MetricAdaptation,
+  WelfordVariance,
+  WelfordCovariance,
+} from './adaptation.js';
 export { DiagMetric, DenseMetric, createMetric, kineticEnergy, type Metric } from './metric.js';
 export { NutsTransition, MAX_DELTA_H } from './nuts.js';
 export { BatchEvaluator, type GradientTask } from './batch.js';

@@ -87,7 +87,10 @@ export function findInitialPoints(
     const advice = inits
       ? 'Check the supplied initial values (they must be on the unconstrained scale and inside the support).'
       : `Initialization between (-${radius}, ${radius}) failed. Try supplying initial values, a smaller init radius, or reparameterizing the model.`;
-    throw new InitializationError(`Could not initialize ${failed.length === 1 ? 'a chain' : 'chains'}:\n${lines.join('\n')}\n${advice}`, failed);
+    throw new InitializationError(
+      `Could not initialize ${failed.length === 1 ? 'a chain' : 'chains'}:\n${lines.join('\n')}\n${advice}`,
+      failed,
+    );
   }
   return tasks.map((t) => t.point);
 }

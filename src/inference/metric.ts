@@ -125,7 +125,9 @@ export class DenseMetric implements Metric {
     }
     for (let i = 0; i < n * n; i++) {
       if (!Number.isFinite(inverse[i])) {
-        throw new SamplerError(`dense inverse metric has a non-finite entry at row ${Math.floor(i / n) + 1}, column ${(i % n) + 1}`);
+        throw new SamplerError(
+          `dense inverse metric has a non-finite entry at row ${Math.floor(i / n) + 1}, column ${(i % n) + 1}`,
+        );
       }
     }
     const L = new Float64Array(n * n);
@@ -191,7 +193,9 @@ export function createMetric(
   const flat = new Float64Array(dimension * dimension);
   inverse.forEach((row, i) => {
     if (row.length !== dimension) {
-      throw new SamplerError(`row ${i + 1} of the dense inverse metric must have ${dimension} entries, got ${row.length}`);
+      throw new SamplerError(
+        `row ${i + 1} of the dense inverse metric must have ${dimension} entries, got ${row.length}`,
+      );
     }
     flat.set(row, i * dimension);
   });

@@ -328,7 +328,16 @@ export class NutsTransition implements GradientTask {
 
     let keepGoing: boolean;
     if (this.sign > 0) {
-      keepGoing = mergeKeepsGoing(this.rho, this.pSharpBck, this.pSharpFwd, this.pFwd, S.rho, S.pSharpBeg, S.pBeg, S.pSharpEnd);
+      keepGoing = mergeKeepsGoing(
+        this.rho,
+        this.pSharpBck,
+        this.pSharpFwd,
+        this.pFwd,
+        S.rho,
+        S.pSharpBeg,
+        S.pBeg,
+        S.pSharpEnd,
+      );
       let t = this.pFwd;
       this.pFwd = S.pEnd;
       S.pEnd = t;
@@ -336,7 +345,16 @@ export class NutsTransition implements GradientTask {
       this.pSharpFwd = S.pSharpEnd;
       S.pSharpEnd = t;
     } else {
-      keepGoing = mergeKeepsGoing(this.rho, this.pSharpFwd, this.pSharpBck, this.pBck, S.rho, S.pSharpBeg, S.pBeg, S.pSharpEnd);
+      keepGoing = mergeKeepsGoing(
+        this.rho,
+        this.pSharpFwd,
+        this.pSharpBck,
+        this.pBck,
+        S.rho,
+        S.pSharpBeg,
+        S.pBeg,
+        S.pSharpEnd,
+      );
       let t = this.pBck;
       this.pBck = S.pEnd;
       S.pEnd = t;

@@ -17,7 +17,7 @@ export const NUTS_DEFAULTS = {
 } as const satisfies Partial<NutsOptions>;
 
 function fail(name: string, requirement: string, value: unknown): never {
-  const shown = typeof value === 'bigint' ? `${value}n` : JSON.stringify(value) ?? String(value);
+  const shown = typeof value === 'bigint' ? `${value}n` : (JSON.stringify(value) ?? String(value));
   throw new SamplerError(`sampler option '${name}' must be ${requirement}, got ${shown}`);
 }
 
@@ -37,7 +37,11 @@ function randomSeed(): number {
 
 /** Options with defaults filled in and every value checked against the density's dimension. */
 export function resolveNutsOptions(options: Partial<NutsOptions>, dimension: number): NutsOptions {
-  const o = { ...NUTS_DEFAULTS, ...options } as NutsOptions;
+  // Options left undefined (e.g. unset CLI flags) fall back to the defaults.
+  const o = { ...NUTS_DEFAULTS } as NutsOptions;
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined) (o as unknown as Record<string, unknown>)[key] = value;
+  }
   integerAtLeast('chains', o.chains, 1);
   integerAtLeast('warmup', o.warmup, 0);
   integerAtLeast('samples', o.samples, 0);
@@ -57,7 +61,9 @@ export function resolveNutsOptions(options: Partial<NutsOptions>, dimension: num
   }
   if (o.inits !== undefined) {
     if (o.inits.length !== o.chains) {
-      throw new SamplerError(`sampler option 'inits' must give one init per chain (${o.chains}), got ${o.inits.length}`);
+      throw new SamplerError(
+        `sampler option 'inits' must give one init per chain (${o.chains}), got ${o.inits.length}`,
+      );
     }
     o.inits.forEach((init, c) => {
       if (!(init instanceof Float64Array) || init.length !== dimension) {
@@ -66,7 +72,8 @@ export function resolveNutsOptions(options: Partial<NutsOptions>, dimension: num
         );
       }
       const bad = init.findIndex((x) => !Number.isFinite(x));
-      if (bad >= 0) throw new SamplerError(`init for chain ${c + 1}: element ${bad + 1} is ${init[bad]}, not a finite number`);
+      if (bad >= 0)
+        throw new SamplerError(`init for chain ${c + 1}: element ${bad + 1} is ${init[bad]}, not a finite number`);
     });
   }
   return o;

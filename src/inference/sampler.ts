@@ -6,7 +6,7 @@
  */
 
 import { Random } from '../runtime/random.js';
-import { DualAveraging, MetricAdaptation, STAN_DUAL_AVERAGING } from './adaptation.js';
+import { WarmupAdaptation } from './adaptation.js';
 import { BatchEvaluator } from './batch.js';
 import { SamplerError } from './errors.js';
 import { findInitialPoints } from './init.js';
@@ -68,21 +68,15 @@ export function runNuts(density: BatchedLogDensity, options: Partial<NutsOptions
   const stepSizes = chains.map(() => o.stepSize);
 
   const warmupStart = performance.now();
-  // Adaptation is engaged whenever there is warmup (as in Stan's adaptive samplers).
-  const adapting = o.warmup > 0;
-  const dualAveraging = chains.map(() => {
-    const da = new DualAveraging({ delta: o.adaptDelta, ...STAN_DUAL_AVERAGING });
-    da.mu = Math.log(10 * o.stepSize);
-    return da;
-  });
-  const metricAdaptation = chains.map((c) => new MetricAdaptation(o.metric, D, o.warmup, c));
+  const adaptation = chains.map((c) => new WarmupAdaptation(o.metric, D, o.warmup, o.adaptDelta, o.stepSize, c));
   const searches = chains.map((c) => new StepSizeSearch(D, c));
   const searchStepSizes = (which: readonly number[]): void => {
     for (const c of which) searches[c].begin(states[c], stepSizes[c], metrics[c], rngs[c]);
     evaluator.run(which.map((c) => searches[c]));
     for (const c of which) stepSizes[c] = searches[c].stepSize;
   };
-  if (adapting) searchStepSizes(chains);
+  // Adaptation is engaged whenever there is warmup (as in Stan's adaptive samplers).
+  if (o.warmup > 0) searchStepSizes(chains);
 
   const transitions = chains.map(() => new NutsTransition(D, o.maxTreedepth));
   const keptWarmup = o.saveWarmup ? Math.ceil(o.warmup / o.thin) : 0;
@@ -137,26 +131,23 @@ export function runNuts(density: BatchedLogDensity, options: Partial<NutsOptions
       };
     });
 
-    if (warmup && adapting) {
+    if (warmup) {
       const metricUpdated: number[] = [];
       for (const c of chains) {
-        stepSizes[c] = dualAveraging[c].learn(drawStats[c].acceptStat);
-        const inverse = metricAdaptation[c].learn(states[c].q);
+        stepSizes[c] = adaptation[c].learn(drawStats[c].acceptStat, states[c].q);
+        const inverse = adaptation[c].inverseMetricUpdate;
         if (inverse) {
           metrics[c].setInverse(inverse);
           metricUpdated.push(c);
         }
       }
       if (metricUpdated.length > 0) {
-        // New metric: re-find a step size and restart dual averaging around it.
+        // New metric: search a step size for it and restart dual averaging there.
         searchStepSizes(metricUpdated);
-        for (const c of metricUpdated) {
-          dualAveraging[c].mu = Math.log(10 * stepSizes[c]);
-          dualAveraging[c].restart();
-        }
+        for (const c of metricUpdated) adaptation[c].restartAt(stepSizes[c]);
       }
       if (iter === o.warmup - 1) {
-        for (const c of chains) stepSizes[c] = dualAveraging[c].finalStepSize();
+        for (const c of chains) stepSizes[c] = adaptation[c].finalStepSize();
       }
     }
 

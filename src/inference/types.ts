@@ -102,7 +102,10 @@ export interface NutsOptions {
   thin: number;
   /** Also keep (thinned) warmup draws (default false). */
   saveWarmup: boolean;
-  /** Called for every kept draw, in iteration order; `iteration` counts from 0 over warmup then sampling. */
+  /**
+   * Called for every kept draw, in iteration order (chains in order within an iteration);
+   * `iteration` counts from 0 over warmup then sampling. `position` is the stored draw: do not modify it.
+   */
   onDraw?: (chain: number, iteration: number, position: Float64Array, stats: DrawStats) => void;
   /** Called once per iteration with one entry per chain. */
   onProgress?: (info: readonly ProgressInfo[]) => void;

@@ -68,7 +68,7 @@ export function sampleInstance(
           model: `${modelName}_model`, numSamples: o.samples, numWarmup: o.warmup, thin: o.thin, adaptDelta: o.adaptDelta,
           maxDepth: o.maxTreedepth, metric: o.metric === 'dense' ? 'dense_e' : 'diag_e', numChains: C, chainId: c + 1,
           seed, dataFile: o.dataFile, init: options.inits ? 'user' : o.initRadius, sigFigs: o.sigFigs,
-          outputFile: path, hstanVersion: VERSION,
+          outputFile: path, hstanVersion: VERSION, hints,
         },
         [...SAMPLER_STAT_NAMES, ...instance.columnNames],
       );

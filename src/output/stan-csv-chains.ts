@@ -19,12 +19,20 @@ export function combineChains(csvs: ReadonlyArray<StanCsv>): CombinedChains {
     if (csv.columns.length !== first.columns.length || csv.columns.some((c, k) => c !== first.columns[k])) {
       const k = csv.columns.findIndex((c, j) => c !== first.columns[j]);
       const where = k < 0 ? `it has ${csv.columns.length} columns` : `column ${k + 1} is ${csv.columns[k]}`;
-      throw new StanCsvError(csv.file, undefined, `columns differ from ${first.file} (${where}, expected ${first.columns[k] ?? 'no more columns'})`);
+      throw new StanCsvError(
+        csv.file,
+        undefined,
+        `columns differ from ${first.file} (${where}, expected ${first.columns[k] ?? 'no more columns'})`,
+      );
     }
     const n = csv.draws[0]?.length ?? 0;
     const n0 = first.draws[0]?.length ?? 0;
     if (n !== n0) {
-      throw new StanCsvError(csv.file, undefined, `has ${n} draws but ${first.file} has ${n0}; chains must be the same length`);
+      throw new StanCsvError(
+        csv.file,
+        undefined,
+        `has ${n} draws but ${first.file} has ${n0}; chains must be the same length`,
+      );
     }
   }
   return {

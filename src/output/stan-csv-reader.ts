@@ -135,7 +135,7 @@ export function parseStanCsv(text: string, file = '<text>'): StanCsv {
     }
     const key = content.slice(0, eq).trim();
     const value = configValue(content.slice(eq + 1));
-    if (!(key in config)) config[key] = value;
+    if (!Object.hasOwn(config, key)) config[key] = value;
     else config[[...sectionPath.slice(0, level), key].join('.')] = value;
   }
   if (i >= lines.length) fail(undefined, 'no column header line (the file is empty or has only comments)');
@@ -215,7 +215,8 @@ export function parseStanCsv(text: string, file = '<text>'): StanCsv {
     let fields = line.split(',');
     if (trailingComma && fields.length === width + 1 && fields[width].trim() === '') fields = fields.slice(0, width);
     if (fields.length !== width) {
-      const cut = !endsWithNewline && i === lines.length - 1 ? ' (the last row is cut short; was the run interrupted?)' : '';
+      const cut =
+        !endsWithNewline && i === lines.length - 1 ? ' (the last row is cut short; was the run interrupted?)' : '';
       fail(lineNo, `expected ${width} values, found ${fields.length}${cut}`);
     }
     for (let c = 0; c < width; c++) {

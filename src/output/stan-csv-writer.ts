@@ -2,6 +2,7 @@
 // cmdstanpy, ArviZ and cmdstanr/posterior read hstan's output unchanged. Every write is one
 // complete line (or block) in one synchronous call: a killed run leaves a valid file of the rows so far.
 import { closeSync, openSync } from 'node:fs';
+import type { ModelHints } from '../diagnostics/index.js';
 import { formatStanNumber } from './format-number.js';
 import { writeAll } from './write-all.js';
 
@@ -51,6 +52,8 @@ export interface StanCsvConfig {
   sigFigs?: number;
   startDatetime?: Date;
   hstanVersion?: string;
+  /** The compiler's model hints, kept (as JSON) so `hstan summary` can name parameters in its advice. */
+  hints?: ModelHints;
 }
 
 export interface StanCsvTiming {
@@ -124,6 +127,7 @@ export function configLines(c: StanCsvConfig): string[] {
     setting(1, 'profile_file', 'profile.csv', 'profile.csv'),
     setting(0, 'num_threads', 1, 1),
     `# hstan_version = ${c.hstanVersion ?? 'unknown'}`,
+    ...(c.hints?.hierarchical?.length ? [`# hstan_hints = ${JSON.stringify(c.hints)}`] : []),
   ];
 }
 

@@ -31,7 +31,10 @@ export function stanElementName(column: string): string {
     .map((part) => {
       const dot = part.indexOf('.');
       if (dot < 0) return part;
-      return `${part.slice(0, dot)}[${part.slice(dot + 1).split('.').join(',')}]`;
+      return `${part.slice(0, dot)}[${part
+        .slice(dot + 1)
+        .split('.')
+        .join(',')}]`;
     })
     .join('.');
 }

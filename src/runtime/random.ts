@@ -16,9 +16,7 @@ const TWO_POW_NEG_53 = 1 / 9007199254740992;
 const MASK_64 = (1n << 64n) - 1n;
 
 /** xoshiro256 jump polynomial, as [hi, lo] 32-bit halves of its four words. */
-const JUMP_HALVES = [
-  0x180ec6d3, 0x3cfd0aba, 0xd5a61266, 0xf0c9392c, 0xa9582618, 0xe03fc9aa, 0x39abdc45, 0x29b1661c,
-];
+const JUMP_HALVES = [0x180ec6d3, 0x3cfd0aba, 0xd5a61266, 0xf0c9392c, 0xa9582618, 0xe03fc9aa, 0x39abdc45, 0x29b1661c];
 
 function seedToUint64(seed: Seed, what: string): bigint {
   if (typeof seed === 'number') {
@@ -74,9 +72,8 @@ function checkCount(what: string, name: string, n: number): void {
  * Poisson rejection sampler's acceptance test.
  */
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-  1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 const HALF_LOG_TWO_PI = 0.9189385332046728;
 function logGammaFn(x: number): number {
@@ -378,10 +375,7 @@ export class Random {
       const k = Math.floor(((2 * a) / us + b) * u + lambda + 0.43);
       if (us >= 0.07 && v <= vr) return k;
       if (k < 0 || (us < 0.013 && v > us)) continue;
-      if (
-        Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <=
-        -lambda + k * loglam - logGammaFn(k + 1)
-      ) {
+      if (Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -lambda + k * loglam - logGammaFn(k + 1)) {
         return k;
       }
     }

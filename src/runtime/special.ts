@@ -6,7 +6,8 @@
 // (= binomialCoefficientLog), lgammaStirlingDiff, lmgamma, log1p, log1m, log1pmx, log1pExp,
 // log1mExp, logSumExp, logSumExpArray, logDiffExp, invLogit, logit, logInvLogit,
 // log1mInvLogit, erf, erfc, Phi, PhiApprox, invPhi, owensT, gammaP, gammaQ, gammaPGrad,
-// gammaPDerivX, betaInc, betaIncGrad, betaIncDerivX, besselI0Log.
+// gammaPDerivX, betaInc, betaIncGrad, betaIncDerivX, besselI0Log, logBesselI, tetragamma,
+// invPhiLog, invErfc, lambertW0, lambertWm1.
 
 export const LOG_PI = Math.log(Math.PI);
 export const LOG_TWO_PI = Math.log(2 * Math.PI);
@@ -858,28 +859,43 @@ export function betaIncDerivX(a: number, b: number, x: number): number {
 
 /** log I_0(z), the modified Bessel function of the first kind of order 0 (z >= 0). */
 export function besselI0Log(z: number): number {
-  z = Math.abs(z);
-  if (z < 15) {
-    // Power series Σ (z²/4)^k / (k!)²
-    const q = 0.25 * z * z;
+  return logBesselI(0, Math.abs(z));
+}
+
+/** log I_v(z) for real order v >= 0 and z >= 0: power series, or the large-z expansion. */
+export function logBesselI(v: number, z: number): number {
+  if (Number.isNaN(v) || Number.isNaN(z) || v < 0 || z < 0) return NaN;
+  if (z === 0) return v === 0 ? 0 : -Infinity;
+  if (z === Infinity) return Infinity;
+  if (z > 25 && z > v * v) {
+    // I_v(z) ~ e^z / sqrt(2πz) Σ (-1)^k a_k(v) / z^k, a_k = Π_{j≤k} (4v² - (2j-1)²) / (k! 8^k)
+    const mu = 4 * v * v;
     let t = 1;
-    let s = 0; // the series minus its leading 1, so log1p keeps small z accurate
-    for (let k = 1; k < 500; k++) {
-      t *= q / (k * k);
+    let s = 1;
+    for (let k = 1; k < 60; k++) {
+      const nt = (-t * (mu - (2 * k - 1) * (2 * k - 1))) / (k * 8 * z);
+      if (Math.abs(nt) >= Math.abs(t)) break;
+      t = nt;
       s += t;
-      if (t < EPS * (1 + s)) break;
+      if (Math.abs(t) < EPS * Math.abs(s)) break;
     }
-    return Math.log1p(s);
+    return z - 0.5 * Math.log(2 * Math.PI * z) + Math.log(s);
   }
-  // Asymptotic: I0(z) ~ e^z / sqrt(2πz) · Σ ((2k-1)!!)² / (k! (8z)^k)
+  // Σ_k (z²/4)^k / (k! Γ(k+v+1)), scaled by Γ(v+1) so the leading term is 1; rescaled on overflow.
+  const q = 0.25 * z * z;
   let t = 1;
-  let s = 1;
-  for (let k = 1; k < 30; k++) {
-    const nt = (t * (2 * k - 1) * (2 * k - 1)) / (k * 8 * z);
-    if (nt > t) break;
-    t = nt;
+  let s = 0; // the series minus its leading 1
+  let logScale = 0;
+  for (let k = 1; k < 100000; k++) {
+    t *= q / (k * (k + v));
     s += t;
-    if (t < EPS * s) break;
+    if (s > 1e280) {
+      s *= 1e-280;
+      t *= 1e-280;
+      logScale += 280 * Math.LN10;
+    }
+    if (t < EPS * 0.5 * (s + (logScale === 0 ? 1 : 0))) break;
   }
-  return z - 0.5 * Math.log(2 * Math.PI * z) + Math.log(s);
+  const logSeries = logScale === 0 ? Math.log1p(s) : Math.log(s) + logScale;
+  return v * Math.log(0.5 * z) - lgamma(v + 1) + logSeries;
 }

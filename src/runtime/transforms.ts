@@ -9,7 +9,7 @@
 import { Tensor, Value, sizeOf } from './tensor.js';
 import { RuntimeError } from './errors.js';
 import { BoundKind, affineFree, boundKind, lowerFree, lubFree, upperFree } from './transforms/bounds.js';
-import { constrainBounded } from './transforms/bounded.js';
+import { constrainBounded, inputPositions } from './transforms/bounded.js';
 import { Constrained, Structured, constrainStructured } from './transforms/structured.js';
 import { ConstraintError, checkFinite, elementLabel } from './transforms/checks.js';
 import { positiveOrdered, ordered, simplex, sumToZeroVector, unitVector } from './transforms/vectors.js';
@@ -104,66 +104,117 @@ export function constrainedShape(spec: VariableSpec): number[] {
 // Structured transforms keep scratch space: one instance per type and size, reused.
 const cache = new Map<string, Structured>();
 
-function structuredFor(spec: VariableSpec): Structured {
-  const sizes = sizesOf(spec);
-  const key = `${spec.base}[${sizes.join(',')}]`;
+function structuredFor(base: string, sizes: number[]): Structured {
+  const key = `${base}[${sizes.join(',')}]`;
   let t = cache.get(key);
   if (t === undefined) {
-    t = STRUCTURED[spec.base].make(sizes);
+    t = STRUCTURED[base].make(sizes);
     cache.set(key, t);
   }
   return t;
 }
 
-function isBoundable(spec: VariableSpec): boolean {
-  return spec.base in BOUNDABLE;
-}
-
-function kindOf(spec: VariableSpec): BoundKind | null {
-  const b = spec.bounds ?? {};
-  const has = {
-    lower: b.lower !== undefined,
-    upper: b.upper !== undefined,
-    offset: b.offset !== undefined,
-    multiplier: b.multiplier !== undefined,
-  };
-  const kind = boundKind(spec.name, has);
-  if (kind !== null && !isBoundable(spec)) {
-    throw new RuntimeError(`'${spec.name}': a ${spec.base} cannot have bounds or offset/multiplier`);
-  }
-  return kind;
-}
-
-/** Number of unconstrained values the variable reads. */
-export function unconstrainedSize(spec: VariableSpec): number {
-  const count = sizeOf(spec.arrayDims);
-  if (isBoundable(spec)) return count * sizeOf(elementShape(spec));
-  return count * structuredFor(spec).free;
-}
-
 /**
- * Constrain the variable from u[offset .. offset + unconstrainedSize) (u: the batched
- * unconstrained tensor [D] of all chains, or a data tensor for a single point). Returns the
- * constrained value and log|J| per chain; both are one tape node over all chains, with
- * gradients to u and to batched bounds. Unbatched input gives data values and a number.
+ * A declared parameter with its sizes resolved: build once (sizes are data), then constrain
+ * at every log-density evaluation with that evaluation's bounds.
  */
-export function constrainVariable(spec: VariableSpec, u: Tensor, offset = 0): Constrained {
-  const need = unconstrainedSize(spec);
-  if (offset < 0 || offset + need > u.size) {
-    throw new RuntimeError(`internal: '${spec.name}' reads unconstrained values ${offset}..${offset + need - 1} of ${u.size}`);
-  }
-  const shape = constrainedShape(spec);
-  const kind = kindOf(spec);
-  if (isBoundable(spec)) {
-    const b = spec.bounds ?? {};
-    const [a, c] = kind === 'affine' ? [b.offset, b.multiplier] : [b.lower, b.upper];
-    return constrainBounded(spec.name, kind, shape, elementShape(spec), u, offset, a, c);
-  }
-  return constrainStructured(structuredFor(spec), sizeOf(spec.arrayDims), shape, u, offset);
-}
+export class PreparedVariable {
+  /** Constrained shape in the runtime: array dims, then the element's. */
+  readonly shape: number[];
+  /** Number of unconstrained values the variable reads. */
+  readonly unconstrainedSize: number;
+  private readonly elem: number;
+  private readonly count: number;
+  private readonly structured: Structured | null;
+  /** For bounded matrices: the column-major input position of each row-major element. */
+  private readonly positions: Int32Array | null;
 
-// ---------------------------------------------------------------------------------------
-// Inverse.
+  constructor(readonly spec: VariableSpec) {
+    const sizes = sizesOf(spec);
+    const elemDims = elementShape(spec);
+    this.shape = [...spec.arrayDims, ...elemDims];
+    this.elem = sizeOf(elemDims);
+    this.count = sizeOf(spec.arrayDims);
+    this.structured = spec.base in BOUNDABLE ? null : structuredFor(spec.base, sizes);
+    this.positions = this.structured === null ? inputPositions(elemDims, this.count) : null;
+    this.unconstrainedSize = this.count * (this.structured === null ? this.elem : this.structured.free);
+  }
+
+  private kindOf(bounds: Bounds | null | undefined): BoundKind | null {
+    const b = bounds ?? {};
+    const has = {
+      lower: b.lower !== undefined,
+      upper: b.upper !== undefined,
+      offset: b.offset !== undefined,
+      multiplier: b.multiplier !== undefined,
+    };
+    const kind = boundKind(this.spec.name, has);
+    if (kind !== null && this.structured !== null) {
+      throw new RuntimeError(`'${this.spec.name}': a ${this.spec.base} cannot have bounds or offset/multiplier`);
+    }
+    return kind;
+  }
+
+  /**
+   * Constrain from u[offset .. offset + unconstrainedSize) (u: the batched unconstrained
+   * tensor [D] of all chains, or a data tensor for a single point). Returns the constrained
+   * value and log|J| per chain, one tape node over all chains with gradients to u and to
+   * batched bounds. Unbatched input (and bounds) give data values and a number.
+   */
+  constrain(u: Tensor, offset = 0, bounds: Bounds | null | undefined = this.spec.bounds): Constrained {
+    const n = this.unconstrainedSize;
+    if (!(offset >= 0 && offset + n <= u.size)) {
+      throw new RuntimeError(`internal: '${this.spec.name}' reads unconstrained values ${offset}..${offset + n - 1} of ${u.size}`);
+    }
+    const kind = this.kindOf(bounds);
+    if (this.structured !== null) return constrainStructured(this.structured, this.count, this.shape, u, offset);
+    const b = bounds ?? {};
+    const [lo, hi] = kind === 'affine' ? [b.offset, b.multiplier] : [b.lower, b.upper];
+    return constrainBounded(this.spec.name, kind, this.shape, this.elem, this.positions, u, offset, lo, hi);
+  }
+
+  /**
+   * The unconstrained values of a constrained value given in the runtime layout (row-major,
+   * array-major), after checking it satisfies the declaration; batched bounds are read for
+   * `chain`. Values on a bound are rejected: they have no finite unconstrained value. Throws
+   * ConstraintError naming the variable (and element) and what is wrong.
+   */
+  unconstrain(values: ArrayLike<number>, bounds: Bounds | null | undefined = this.spec.bounds, chain = 0): Float64Array {
+    const { spec, shape } = this;
+    const total = this.count * (this.structured === null ? this.elem : this.structured.size);
+    if (values.length !== total) {
+      const decl = `${spec.arrayDims.length ? `array[${spec.arrayDims.join(', ')}] ` : ''}${spec.base}${spec.sizes.length ? `[${spec.sizes.join(', ')}]` : ''}`;
+      throw new ConstraintError(`'${spec.name}' needs ${total} value(s) for ${decl}, but ${values.length} were given`);
+    }
+    for (let e = 0; e < total; e++) checkFinite(elementLabel(spec.name, e, shape), values[e]);
+    const out = new Float64Array(this.unconstrainedSize);
+    const kind = this.kindOf(bounds);
+    const t = this.structured;
+    if (t !== null) {
+      for (let a = 0; a < this.count; a++) {
+        t.unconstrain(elementLabel(spec.name, a, spec.arrayDims), values, a * t.size, out, a * t.free);
+      }
+      return out;
+    }
+    const b = bounds ?? {};
+    const at = (what: string, v: Value | undefined, dflt: number, e: number) =>
+      boundAt(spec.name, what, v, dflt, chain, e, this.elem, total);
+    for (let e = 0; e < total; e++) {
+      const label = elementLabel(spec.name, e, shape);
+      const x = values[e];
+      let y: number;
+      switch (kind) {
+        case null: y = x; break;
+        case 'lower': y = lowerFree(label, x, at('lower bound', b.lower, -Infinity, e)); break;
+        case 'upper': y = upperFree(label, x, at('upper bound', b.upper, Infinity, e)); break;
+        case 'lub': y = lubFree(label, x, at('lower bound', b.lower, -Infinity, e), at('upper bound', b.upper, Infinity, e)); break;
+        case 'affine': y = affineFree(label, x, at('offset', b.offset, 0, e), at('multiplier', b.multiplier, 1, e)); break;
+      }
+      out[this.positions === null ? e : this.positions[e]] = y;
+    }
+    return out;
+  }
+}
 
 /** Element e of a bound for `chain` (scalars and element-shaped bounds broadcast). */
 function boundAt(name: string, what: string, b: Value | undefined, dflt: number, chain: number, e: number, elem: number, total: number): number {
@@ -177,54 +228,22 @@ function boundAt(name: string, what: string, b: Value | undefined, dflt: number,
   return b.val[c * n + (n === 1 ? 0 : e % n)];
 }
 
-/**
- * The unconstrained values of a constrained variable given in the runtime layout (row-major,
- * array-major), after checking it satisfies its declaration; bounds that depend on parameters
- * are read for `chain`. Values on a bound are rejected: they have no finite unconstrained value.
- * Throws ConstraintError naming the variable (and element) and what is wrong.
- */
+/** Resolve a declaration's sizes once (validating them); see PreparedVariable. */
+export function prepareVariable(spec: VariableSpec): PreparedVariable {
+  return new PreparedVariable(spec);
+}
+
+/** Number of unconstrained values the variable reads. */
+export function unconstrainedSize(spec: VariableSpec): number {
+  return new PreparedVariable(spec).unconstrainedSize;
+}
+
+/** One-shot `prepareVariable(spec).constrain(u, offset, spec.bounds)`. */
+export function constrainVariable(spec: VariableSpec, u: Tensor, offset = 0): Constrained {
+  return new PreparedVariable(spec).constrain(u, offset);
+}
+
+/** One-shot `prepareVariable(spec).unconstrain(values, spec.bounds, chain)`. */
 export function unconstrainVariable(spec: VariableSpec, values: ArrayLike<number>, chain = 0): Float64Array {
-  const shape = constrainedShape(spec);
-  const total = sizeOf(shape);
-  if (values.length !== total) {
-    const decl = `${spec.arrayDims.length ? `array[${spec.arrayDims.join(', ')}] ` : ''}${spec.base}${spec.sizes.length ? `[${spec.sizes.join(', ')}]` : ''}`;
-    throw new ConstraintError(`'${spec.name}' needs ${total} value(s) for ${decl}, but ${values.length} were given`);
-  }
-  for (let e = 0; e < total; e++) checkFinite(elementLabel(spec.name, e, shape), values[e]);
-  const out = new Float64Array(unconstrainedSize(spec));
-  const kind = kindOf(spec);
-  if (isBoundable(spec)) {
-    const elemDims = elementShape(spec);
-    const elem = sizeOf(elemDims);
-    const [rows, cols] = elemDims.length === 2 ? elemDims : [0, 0];
-    const b = spec.bounds ?? {};
-    for (let e = 0; e < total; e++) {
-      const label = elementLabel(spec.name, e, shape);
-      const x = values[e];
-      const bound = (what: string, v: Value | undefined, dflt: number) => boundAt(spec.name, what, v, dflt, chain, e, elem, total);
-      let y: number;
-      switch (kind) {
-        case null: y = x; break;
-        case 'lower': y = lowerFree(label, x, bound('lower bound', b.lower, -Infinity)); break;
-        case 'upper': y = upperFree(label, x, bound('upper bound', b.upper, Infinity)); break;
-        case 'lub': y = lubFree(label, x, bound('lower bound', b.lower, -Infinity), bound('upper bound', b.upper, Infinity)); break;
-        case 'affine': y = affineFree(label, x, bound('offset', b.offset, 0), bound('multiplier', b.multiplier, 1)); break;
-      }
-      // Matrices are read column-major.
-      let p = e;
-      if (elemDims.length === 2) {
-        const a = Math.floor(e / elem);
-        const l = e % elem;
-        p = a * elem + (l % cols) * rows + Math.floor(l / cols);
-      }
-      out[p] = y;
-    }
-    return out;
-  }
-  const t = structuredFor(spec);
-  const count = sizeOf(spec.arrayDims);
-  for (let a = 0; a < count; a++) {
-    t.unconstrain(elementLabel(spec.name, a, spec.arrayDims), values, a * t.size, out, a * t.free);
-  }
-  return out;
+  return new PreparedVariable(spec).unconstrain(values, spec.bounds, chain);
 }

@@ -4,7 +4,8 @@ import { register as summary } from './summary.js';
 import { register as sample } from './sample.js';
 import { register as compile } from './compile.js';
 import { register as logDensity } from './log-density.js';
+import { register as functions } from './functions.js';
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [sample, logDensity, compile, summary];
+export const commands: Register[] = [sample, logDensity, compile, summary, functions];

@@ -8,10 +8,11 @@ import {
   samplerDiagnostics,
   summarize,
   summaryToJson,
+  type ModelHints,
   type RunInfo,
   type SamplerDiagnostics,
 } from '../../diagnostics/index.js';
-import { combineChains, readStanCsvFile, type StanCsv } from '../../output/stan-csv.js';
+import { combineChains, readStanCsvFile, StanCsvError, type StanCsv } from '../../output/stan-csv.js';
 
 export interface SummaryCommandOptions {
   json?: boolean;
@@ -21,7 +22,32 @@ export interface SummaryCommandOptions {
 }
 
 /** A mistake in how the command was called, reported without a stack trace. */
-export class SummaryUsageError extends Error {}
+export class SummaryUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/**
+ * The model hints hstan records in its CSV config (`# hstan_hints = {...}`). They only sharpen the
+ * advice, so a file without them (CmdStan's) or with unreadable ones is summarized without.
+ */
+function hintsFrom(csv: StanCsv): ModelHints | undefined {
+  const raw = csv.config.hstan_hints;
+  if (typeof raw !== 'string') return undefined;
+  try {
+    const parsed = JSON.parse(raw) as ModelHints;
+    const ok =
+      Array.isArray(parsed.hierarchical) &&
+      parsed.hierarchical.every(
+        (h) => typeof h.effect === 'string' && typeof h.scale === 'string' && typeof h.centered === 'boolean',
+      );
+    return ok ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function parseSigFigs(raw: string | number | undefined): number {
   if (raw === undefined) return 3;
@@ -58,7 +84,7 @@ export function summarizeCsvFiles(files: ReadonlyArray<string>, options: Summary
   const csvs = files.map(readStanCsvFile);
   const combined = combineChains(csvs);
   const drawsPerChain = combined.draws[0]?.[0]?.length ?? 0;
-  if (drawsPerChain === 0) throw new SummaryUsageError(`${files[0]}: no post-warmup draws to summarize`);
+  if (drawsPerChain === 0) throw new StanCsvError(files[0], undefined, 'no post-warmup draws to summarize');
 
   // lp__ and the model's quantities; the other sampler columns are reported by the diagnostics.
   const keep = combined.columns.map((c, k) => (c === 'lp__' || !c.endsWith('__') ? k : -1)).filter((k) => k >= 0);
@@ -71,6 +97,7 @@ export function summarizeCsvFiles(files: ReadonlyArray<string>, options: Summary
     summary: rows.filter((r) => r.name !== 'lp__'),
     chains: csvs.length,
     adaptDelta: typeof delta === 'number' ? delta : undefined,
+    hints: hintsFrom(csvs[0]),
   });
   const run: RunInfo = { chains: csvs.length, drawsPerChain };
   const wall = wallTime(csvs);
@@ -80,7 +107,9 @@ export function summarizeCsvFiles(files: ReadonlyArray<string>, options: Summary
   if (options.json) return JSON.stringify(summaryToJson(rows, { run, sampler, advice }), null, 2) + '\n';
   const parts = [formatSummaryTable(rows, { sigFigs, all: options.all, run })];
   if (advice.length > 0) parts.push('\n' + formatAdvice(advice) + '\n');
-  else if (sampler) parts.push('\nNo problems found: no divergences, no tree-depth saturation, E-BFMI, R-hat and ESS all fine.\n');
+  else if (sampler) {
+    parts.push('\nNo problems found: no divergences or tree-depth saturation; E-BFMI, R-hat and ESS are fine.\n');
+  }
   return parts.join('');
 }
 
@@ -96,8 +125,11 @@ export function register(program: Command): void {
       try {
         process.stdout.write(summarizeCsvFiles(files, opts));
       } catch (err) {
-        process.stderr.write(`hstan: ${err instanceof Error ? err.message : String(err)}\n`);
-        process.exitCode = 1;
+        // Bad files and options are the user's to fix (exit 1); anything else is a bug (exit 2).
+        const known = err instanceof Error && ['StanCsvError', 'DiagnosticsError', 'UsageError'].includes(err.name);
+        const message = err instanceof Error ? err.message : String(err);
+        process.stderr.write(`hstan: ${known ? '' : 'internal error: '}${message}\n`);
+        process.exitCode = known ? 1 : 2;
       }
     });
 }

@@ -1,0 +1,83 @@
+// Parser benchmark: a ~2,000-line program of realistic statements, parsed N times; prints the
+// median wall time. Run after a build: `node dist/bench/parse.js [N]`.
+import { parse } from '../src/frontend/parse.js';
+
+/** Functions, data, parameters and a long model block of the kinds of lines real models have. */
+export function benchmarkProgram(targetLines = 2000): string {
+  const head = [
+    'functions {',
+    '  real soft_thresh(real x, real lambda) {',
+    '    return x > lambda ? x - lambda : (x < -lambda ? x + lambda : 0);',
+    '  }',
+    '  vector center(vector v) {',
+    '    return v - mean(v);',
+    '  }',
+    '}',
+    'data {',
+    '  int<lower=1> N;',
+    '  int<lower=1> K;',
+    '  int<lower=1> J;',
+    '  matrix[N, K] X;',
+    '  array[N] int<lower=1, upper=J> group;',
+    '  vector[N] y;',
+    '}',
+    'parameters {',
+    '  real alpha;',
+    '  vector[K] beta;',
+    '  vector<offset=0, multiplier=2>[J] a;',
+    '  real<lower=0> sigma;',
+    '  real<lower=0> tau;',
+    '  cholesky_factor_corr[K] L;',
+    '}',
+    'model {',
+    '  vector[N] mu = alpha + X * beta;',
+  ];
+  const body = [
+    '  // group effects, loop form',
+    '  for (n in 1:N) {',
+    '    mu[n] += a[group[n]] * tau;',
+    '    if (mu[n] > 10 && sigma < 1) {',
+    '      target += -0.5 * square((y[n] - mu[n]) / sigma) - log(sigma);',
+    '    } else {',
+    '      y[n] ~ normal(mu[n], sigma) T[-100, ];',
+    '    }',
+    '  }',
+    '  beta ~ normal(0, 2.5);',
+    '  L ~ lkj_corr_cholesky(2);',
+    '  target += normal_lpdf(y | mu, sigma) + student_t_lpdf(alpha | 3, 0, 2.5);',
+    '  /* vectorised form */',
+    '  y[1:N] ~ normal(X[, 1:K] * beta + a[group] .* rep_vector(tau, N), sigma);',
+    '  tau ~ exponential(1);',
+    "  target += -dot_self(beta - [1, 2.5e-1, .5]') / 2 ^ 2 + (sigma > 0 ? log1p(sigma) : 0);",
+  ];
+  const lines = [...head];
+  while (lines.length < targetLines - 1) lines.push(...body);
+  lines.push('}');
+  return lines.join('\n') + '\n';
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function main(): void {
+  const runs = Number(process.argv[2] ?? 30);
+  const source = benchmarkProgram();
+  const lineCount = source.split('\n').length - 1;
+  const first = performance.now();
+  const check = parse(source);
+  const firstMs = performance.now() - first;
+  if (!check.ast) throw new Error(`benchmark program does not parse: ${check.diagnostics[0]?.message}`);
+  for (let i = 0; i < 5; i++) parse(source); // warm up the JIT
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    parse(source);
+    times.push(performance.now() - t);
+  }
+  console.log(`parse: ${lineCount} lines, first parse (incl. parser construction) ${firstMs.toFixed(1)} ms`);
+  console.log(`parse: median of ${runs} runs ${median(times).toFixed(2)} ms (min ${Math.min(...times).toFixed(2)} ms)`);
+}
+
+if (process.argv[1]?.endsWith("parse.js")) main();

@@ -187,5 +187,8 @@ describe('metrics', () => {
 
   test('dense metric rejects a matrix that is not positive definite', () => {
     expect(() => new DenseMetric(Float64Array.from([1, 2, 2, 1]), 2)).toThrow(/not symmetric positive definite/);
+    expect(() => new DenseMetric(Float64Array.from([1, 0.5, 0.4, 1]), 2)).toThrow(
+      /not symmetric: entry \(2, 1\) is 0.4 but \(1, 2\) is 0.5/,
+    );
   });
 });

@@ -249,6 +249,34 @@ describe('stopping, thinning and callbacks', () => {
     expect(r.timing[0].samplingSeconds).toBeGreaterThanOrEqual(0);
   });
 
+  test('onWarmupEnd reports the sampling step size and metric before the first sampling draw', () => {
+    const events: string[] = [];
+    const reported: { stepSize: number; inverse: Float64Array }[] = [];
+    const r = runNuts(standardNormal(3), {
+      chains: 2,
+      warmup: 40,
+      samples: 5,
+      saveWarmup: true,
+      seed: 12,
+      onWarmupEnd: (chain, stepSize, inverse) => {
+        events.push(`end${chain}`);
+        reported[chain] = { stepSize, inverse: inverse as Float64Array };
+      },
+      onDraw: (chain, iteration) => events.push(`${chain}@${iteration}`),
+    });
+    const firstSampling = events.indexOf('0@40');
+    expect(events.slice(firstSampling - 3, firstSampling)).toEqual(['1@39', 'end0', 'end1']);
+    reported.forEach(({ stepSize, inverse }, c) => {
+      expect(stepSize).toBe(r.stepSize[c]);
+      expect(inverse).toEqual(r.inverseMetric[c]);
+    });
+    // Warmup of 40 adapts the metric once (15%/75%/10%), so it is no longer the identity.
+    expect(Array.from(reported[0].inverse)).not.toEqual([1, 1, 1]);
+    let calls = 0;
+    runNuts(standardNormal(3), { chains: 1, warmup: 0, samples: 2, seed: 1, onWarmupEnd: () => calls++ });
+    expect(calls).toBe(1);
+  });
+
   test('thin and saveWarmup pick Stan iterations; onDraw streams them in order', () => {
     const seen: [number, number, DrawStats['phase']][] = [];
     let progressCalls = 0;

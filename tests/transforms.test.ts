@@ -6,7 +6,8 @@ import { beginTape, endTape, backpropagate } from '../src/runtime/tape.js';
 import { add, elemMul, sum } from '../src/runtime/ops.js';
 import { RuntimeError } from '../src/runtime/errors.js';
 import {
-  Bounds, ConstraintError, VariableSpec, constrainVariable, constrainedShape, unconstrainVariable, unconstrainedSize,
+  Bounds, ConstraintError, VariableSpec, constrainVariable, constrainedShape, prepareVariable, unconstrainVariable,
+  unconstrainedSize,
 } from '../src/runtime/transforms.js';
 import { fdGradient, fdJacobian, maxRelError } from './helpers/fd.js';
 
@@ -472,6 +473,22 @@ describe('constrain rejects invalid declarations and domain errors', () => {
     expect(err).toBeInstanceOf(RuntimeError);
     expect((err as Error).message).toBe(message);
   });
+});
+
+test('a prepared variable takes each evaluation’s bounds', () => {
+  const p = prepareVariable(spec('s', 'real', [], [3]));
+  expect(p.unconstrainedSize).toBe(3);
+  expect(p.shape).toEqual([3]);
+  const y = [0, 1, -1];
+  const u = new Tensor([3], Float64Array.from(y), false);
+  const lower = p.constrain(u, 0, { lower: 1 });
+  expect(maxRelError((lower.value as Tensor).val, y.map((v) => 1 + Math.exp(v)))).toBe(0);
+  expect(lower.logJacobian).toBe(0);
+  const upper = p.constrain(u, 0, { upper: 0 });
+  expect(maxRelError((upper.value as Tensor).val, y.map((v) => -Math.exp(v)))).toBe(0);
+  const free = p.constrain(u, 0);
+  expect(Array.from((free.value as Tensor).val)).toEqual(y);
+  expect(maxRelError(p.unconstrain([2, 3, 4], { lower: 1 }), [0, Math.log(2), Math.log(3)])).toBeLessThan(1e-15);
 });
 
 test('unconstrained sizes', () => {

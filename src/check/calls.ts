@@ -20,6 +20,9 @@ const HIGHER_ORDER = new Set([
   'algebra_solver_newton', 'dae', 'dae_tol',
 ]);
 
+/** Functions of sizes only: their value is fixed once data is read, whatever the argument. */
+const SIZE_FUNCTIONS = new Set(['size', 'rows', 'cols', 'num_elements', 'dims']);
+
 export interface CallResult {
   type: StanType | undefined;
   origin: Origin;
@@ -161,5 +164,6 @@ export function checkCall(st: State, ctx: Ctx, call: Call, asStatement: boolean)
   // Draws are fixed once transformed data is computed; elsewhere they change with every draw.
   if (effective.endsWith('_rng')) origin = ctx.block === 'transformed data' && !ctx.fn ? 'data' : 'parameter';
   else if (effective === 'target' || effective.endsWith('_lp')) origin = 'parameter';
+  else if (SIZE_FUNCTIONS.has(effective) && candidate.source === 'builtin') origin = 'data';
   return { type: returns, origin };
 }

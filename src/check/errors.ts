@@ -110,6 +110,14 @@ export function integerDivision(text: string, span: Span): Diagnostic {
   );
 }
 
+export function matrixPower(text: string, span: Span): Diagnostic {
+  return warning(
+    'type/matrix-power',
+    `'${text}' raises each element to the power (like .^); write .^ to say so, or use matrix_power for the matrix power.`,
+    span,
+  );
+}
+
 export function conditionType(what: string, t: StanType, span: Span): Diagnostic {
   return error('type/condition', `The condition of ${what} must be int or real, found ${showType(t)}.`, span);
 }

@@ -27,6 +27,7 @@ import {
   isIntArray,
   isIntOrReal,
   isScalar,
+  innermost,
 } from './types.js';
 
 const INT_MAX = 2147483647;
@@ -82,6 +83,9 @@ function infer(st: State, ctx: Ctx, e: Expr): Inferred {
       if (!l || !r) return [undefined, origin];
       if (e.op === '/' && isInt(l) && isInt(r)) {
         report(st, E.integerDivision(`${exprText(e.left)} / ${exprText(e.right)}`, e.span));
+      }
+      if (e.op === '^' && innermost(l).kind === 'matrix' && isIntOrReal(r)) {
+        report(st, E.matrixPower(`${exprText(e.left)} ^ ${exprText(e.right)}`, e.span));
       }
       const sigs = binarySignatures(e.op);
       const t = applyOperator(sigs, [l, r]);

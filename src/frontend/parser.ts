@@ -1,7 +1,8 @@
-// The Stan grammar as a Chevrotain CST parser. Rules follow stanc3's parser.mly, with two
-// deliberate widenings that let later passes word the error instead of the parser:
-// a declaration may be named by a reserved word, and any expression may start a statement
-// (the CST-to-AST pass decides whether it was an assignment target, a call, or nonsense).
+// The Stan grammar as a Chevrotain CST parser. Rules follow stanc3's parser.mly, with
+// deliberate widenings that let the CST-to-AST pass word the error instead of the parser:
+// a declaration may be named by a reserved word; any expression may start a statement (the
+// AST pass decides whether it was an assignment target, a call, `target +=`, or nonsense);
+// infix operators form a flat chain grouped by precedence afterwards.
 //
 // Error recovery: Chevrotain repairs single missing or extra tokens in place; anything worse
 // abandons the current statement (or block header) and skips to its end, so each broken
@@ -25,7 +26,7 @@ export type StartRule = 'program' | 'functionsOnly' | 'statementsOnly';
 /** Tokens after which a skipped statement is certainly over and a new one begins. */
 const STATEMENT_STARTERS = [
   T.For, T.While, T.If, T.Return, T.Break, T.Continue, T.Print, T.Reject, T.FatalError,
-  T.Profile, T.Target, T.DeclTypeKw, T.Array, T.Tuple, T.Include,
+  T.Profile, T.DeclTypeKw, T.Array, T.Tuple, T.Include,
 ];
 
 export class StanParser extends CstParser {
@@ -37,7 +38,6 @@ export class StanParser extends CstParser {
     super(T.allTokens, {
       recoveryEnabled: true,
       maxLookahead: 3,
-      nodeLocationTracking: 'full',
       errorMessageProvider: structuredErrorMessages,
     });
     this.performSelfAnalysis();
@@ -144,11 +144,6 @@ export class StanParser extends CstParser {
   private isTruncation(): boolean {
     const t = this.LA(1);
     return tokenMatcher(t, T.Identifier) && t.image === 'T' && tokenMatcher(this.LA(2), T.LSquare);
-  }
-
-  private isJacobianIncrement(): boolean {
-    const t = this.LA(1);
-    return tokenMatcher(t, T.Identifier) && t.image === 'jacobian' && tokenMatcher(this.LA(2), T.PlusAssign);
   }
 
   private rule(name: string, impl: () => void) {
@@ -440,27 +435,23 @@ export class StanParser extends CstParser {
   // -------------------------------------------------------------------------
   // Statements
 
+  /** Every alternative starts with a different token, so one token of lookahead picks it. */
   statement = this.rule('statement', () => {
-    this.OR({
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        { ALT: () => this.CONSUME(T.Include) },
-        { ALT: () => this.SUBRULE(this.block) },
-        { ALT: () => this.SUBRULE(this.varDecl) },
-        { ALT: () => this.SUBRULE(this.ifStatement) },
-        { ALT: () => this.SUBRULE(this.whileStatement) },
-        { ALT: () => this.SUBRULE(this.forStatement) },
-        { ALT: () => this.SUBRULE(this.breakStatement) },
-        { ALT: () => this.SUBRULE(this.continueStatement) },
-        { ALT: () => this.SUBRULE(this.returnStatement) },
-        { ALT: () => this.SUBRULE(this.printStatement) },
-        { ALT: () => this.SUBRULE(this.profileStatement) },
-        { ALT: () => this.SUBRULE(this.targetStatement) },
-        { GATE: () => this.isJacobianIncrement(), ALT: () => this.SUBRULE(this.jacobianStatement) },
-        { ALT: () => this.SUBRULE(this.emptyStatement) },
-        { ALT: () => this.SUBRULE(this.expressionStatement) },
-      ],
-    });
+    this.OR([
+      { ALT: () => this.CONSUME(T.Include) },
+      { ALT: () => this.SUBRULE(this.block) },
+      { ALT: () => this.SUBRULE(this.varDecl) },
+      { ALT: () => this.SUBRULE(this.ifStatement) },
+      { ALT: () => this.SUBRULE(this.whileStatement) },
+      { ALT: () => this.SUBRULE(this.forStatement) },
+      { ALT: () => this.SUBRULE(this.breakStatement) },
+      { ALT: () => this.SUBRULE(this.continueStatement) },
+      { ALT: () => this.SUBRULE(this.returnStatement) },
+      { ALT: () => this.SUBRULE(this.printStatement) },
+      { ALT: () => this.SUBRULE(this.profileStatement) },
+      { ALT: () => this.SUBRULE(this.emptyStatement) },
+      { ALT: () => this.SUBRULE(this.expressionStatement) },
+    ]);
   });
 
   block = this.rule('block', () => {
@@ -546,33 +537,33 @@ export class StanParser extends CstParser {
     this.SUBRULE(this.block);
   });
 
-  targetStatement = this.rule('targetStatement', () => {
-    this.CONSUME(T.Target);
-    this.CONSUME(T.PlusAssign);
-    this.SUBRULE(this.expression);
-    this.CONSUME(T.Semicolon);
-  });
-
-  jacobianStatement = this.rule('jacobianStatement', () => {
-    this.CONSUME(T.Identifier);
-    this.CONSUME(T.PlusAssign);
-    this.SUBRULE(this.expression);
-    this.CONSUME(T.Semicolon);
-  });
-
   emptyStatement = this.rule('emptyStatement', () => {
     this.CONSUME(T.Semicolon);
   });
 
-  /** Assignment, `~` statement, or a call: decided by what follows the leading expression. */
+  /**
+   * Assignment, `~` statement, `target +=`, `jacobian +=`, or a call: decided by what follows
+   * the leading expression. The expression is spelled out here (rather than SUBRULE(expression))
+   * so that its first operand cannot be a `{...}` array, which keeps `{` for blocks.
+   */
   expressionStatement = this.rule('expressionStatement', () => {
-    this.SUBRULE(this.expression);
+    this.SUBRULE(this.leadingOperand);
+    this.MANY(() => {
+      this.CONSUME(T.BinaryOp);
+      this.SUBRULE(this.operand);
+    });
     this.OPTION(() => {
+      this.CONSUME(T.Question);
+      this.SUBRULE(this.expression);
+      this.CONSUME(T.Colon);
+      this.SUBRULE2(this.expression);
+    });
+    this.OPTION2(() => {
       this.OR([
         {
           ALT: () => {
             this.CONSUME(T.AssignOp);
-            this.SUBRULE2(this.expression);
+            this.SUBRULE3(this.expression);
           },
         },
         {
@@ -580,7 +571,7 @@ export class StanParser extends CstParser {
             this.CONSUME(T.Tilde);
             this.CONSUME(T.Identifier);
             this.SUBRULE(this.callArgs);
-            this.OPTION2({ GATE: () => this.isTruncation(), DEF: () => this.SUBRULE(this.truncation) });
+            this.OPTION3({ GATE: () => this.isTruncation(), DEF: () => this.SUBRULE(this.truncation) });
           },
         },
       ]);
@@ -638,21 +629,32 @@ export class StanParser extends CstParser {
   operand = this.rule('operand', () => {
     this.MANY(() => this.CONSUME(T.PrefixOp));
     this.SUBRULE(this.primary);
-    this.MANY2(() => this.SUBRULE(this.postfixOp));
+    this.MANY2(() => this.postfixOp());
     this.OPTION(() => {
       this.CONSUME(T.PowerOp);
       this.SUBRULE(this.operand);
     });
   });
 
-  /** Indexing, transpose, tuple projection `.1`, in the order written. */
-  postfixOp = this.rule('postfixOp', () => {
+  /** The first operand of a statement: as `operand`, but no `{...}` array and `target` may stand alone (`target += e`). */
+  leadingOperand = this.rule('leadingOperand', () => {
+    this.MANY(() => this.CONSUME(T.PrefixOp));
+    this.SUBRULE(this.leadingPrimary);
+    this.MANY2(() => this.postfixOp());
+    this.OPTION(() => {
+      this.CONSUME(T.PowerOp);
+      this.SUBRULE(this.operand);
+    });
+  });
+
+  /** Indexing, transpose, tuple projection `.1`. */
+  private postfixOp(): void {
     this.OR([
       { ALT: () => this.SUBRULE(this.indexSuffix) },
       { ALT: () => this.CONSUME(T.Transpose) },
       { ALT: () => this.CONSUME(T.DotNumeral) },
     ]);
-  });
+  }
 
   indexSuffix = this.rule('indexSuffix', () => {
     this.CONSUME(T.LSquare);
@@ -680,17 +682,51 @@ export class StanParser extends CstParser {
       { ALT: () => this.CONSUME(T.ImagLiteral) },
       { ALT: () => this.CONSUME(T.DotNumeral) },
       { ALT: () => this.CONSUME(T.StringLiteral) },
-      { ALT: () => this.SUBRULE(this.variableOrCall) },
-      { ALT: () => this.SUBRULE(this.targetCall) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Identifier);
+          this.OPTION(() => this.SUBRULE(this.callArgs));
+        },
+      },
+      {
+        // `target()`: the log density accumulated so far
+        ALT: () => {
+          this.CONSUME(T.Target);
+          this.CONSUME(T.LParen);
+          this.CONSUME(T.RParen);
+        },
+      },
       { ALT: () => this.SUBRULE(this.parenOrTuple) },
       { ALT: () => this.SUBRULE(this.arrayExpr) },
       { ALT: () => this.SUBRULE(this.rowVectorExpr) },
     ]);
   });
 
-  variableOrCall = this.rule('variableOrCall', () => {
-    this.CONSUME(T.Identifier);
-    this.OPTION(() => this.SUBRULE(this.callArgs));
+  leadingPrimary = this.rule('leadingPrimary', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.IntLiteral) },
+      { ALT: () => this.CONSUME(T.RealLiteral) },
+      { ALT: () => this.CONSUME(T.ImagLiteral) },
+      { ALT: () => this.CONSUME(T.DotNumeral) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Identifier);
+          this.OPTION(() => this.SUBRULE(this.callArgs));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Target);
+          this.OPTION2(() => {
+            this.CONSUME(T.LParen);
+            this.CONSUME(T.RParen);
+          });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.parenOrTuple) },
+      { ALT: () => this.SUBRULE(this.rowVectorExpr) },
+    ]);
   });
 
   /** `(args)` or the density form `(y | args)`. */
@@ -707,13 +743,6 @@ export class StanParser extends CstParser {
         this.SUBRULE3(this.expression);
       });
     });
-    this.CONSUME(T.RParen);
-  });
-
-  /** `target()`: the log density accumulated so far. */
-  targetCall = this.rule('targetCall', () => {
-    this.CONSUME(T.Target);
-    this.CONSUME(T.LParen);
     this.CONSUME(T.RParen);
   });
 

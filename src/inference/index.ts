@@ -4,6 +4,7 @@ export { SamplerError, InitializationError } from './errors.js';
 export { NUTS_DEFAULTS, resolveNutsOptions } from './options.js';
 export {
   metricWindowEnds,
+  WarmupAdaptation,
   DualAveraging,
   WindowSchedule,
   MetricAdaptation,

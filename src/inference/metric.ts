@@ -130,6 +130,17 @@ export class DenseMetric implements Metric {
         );
       }
     }
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < i; j++) {
+        const a = inverse[i * n + j];
+        const b = inverse[j * n + i];
+        if (Math.abs(a - b) > 1e-8 * Math.max(Math.abs(a), Math.abs(b), 1e-300)) {
+          throw new SamplerError(
+            `dense inverse metric is not symmetric: entry (${i + 1}, ${j + 1}) is ${a} but (${j + 1}, ${i + 1}) is ${b}`,
+          );
+        }
+      }
+    }
     const L = new Float64Array(n * n);
     if (!choleskyLower(inverse, n, L)) {
       throw new SamplerError('dense inverse metric is not symmetric positive definite');

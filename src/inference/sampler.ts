@@ -107,6 +107,7 @@ export function runNuts(density: BatchedLogDensity, options: Partial<NutsOptions
       sumAccept.fill(0);
       divergences.fill(0);
       phaseIterations = 0;
+      if (o.onWarmupEnd) for (const c of chains) o.onWarmupEnd(c, stepSizes[c], metrics[c].inverseMetric());
     }
 
     for (const c of chains) transitions[c].begin(states[c], stepSizes[c], metrics[c], rngs[c]);

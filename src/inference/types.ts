@@ -107,6 +107,12 @@ export interface NutsOptions {
    * `iteration` counts from 0 over warmup then sampling. `position` is the stored draw: do not modify it.
    */
   onDraw?: (chain: number, iteration: number, position: Float64Array, stats: DrawStats) => void;
+  /**
+   * Called once per chain when sampling is about to start (also when warmup is 0), with the
+   * step size and inverse metric the sampling iterations will use: where Stan CSV writes its
+   * adaptation block. Not called if the run stops during warmup.
+   */
+  onWarmupEnd?: (chain: number, stepSize: number, inverseMetric: Float64Array | Float64Array[]) => void;
   /** Called once per iteration with one entry per chain. */
   onProgress?: (info: readonly ProgressInfo[]) => void;
   /** Polled before each iteration; returning true stops the run, keeping what was drawn. */

@@ -181,11 +181,9 @@ export class CodeGenerator {
       `line: ${d.span.start.line}`,
       `column: ${d.span.start.column}`,
     ];
-    // Bounds of data-like declarations are evaluated here; parameter bounds are evaluated per density call.
-    if (t.bounds && t.bounds.lower === undefined && t.bounds.upper === undefined) {
-      // offset/multiplier only: no check needed outside parameters.
-    }
-    if (t.bounds && (t.bounds.lower || t.bounds.upper) && this.boundsAreData(t)) {
+    // Data-only bounds are evaluated with the sizes; bounds that depend on parameters are
+    // evaluated in the log density, where they can carry gradients.
+    if (t.bounds && this.boundsAreData(t)) {
       parts.push(`bounds: ${this.boundsObject(t)}`);
     }
     if (t.elements) fail(d, 'tuple declarations are not supported by the lowering yet');

@@ -34,7 +34,7 @@ export async function useBackend(name: BackendName): Promise<string> {
 export function tfLogDensity(instance: ModelInstance, options: { jacobian?: boolean } = {}): (U: tf.Tensor2D) => tf.Tensor1D {
   const jacobian = options.jacobian ?? true;
   const D = instance.dimension;
-  const op = tf.customGrad((U: tf.Tensor, save: tf.GradSaveFunc) => {
+  const op = tf.customGrad(((U: tf.Tensor, save: tf.GradSaveFunc) => {
     const [C, d] = U.shape as [number, number];
     if (d !== D) throw new Error(`expected ${D} unconstrained parameters per row, got ${d}`);
     const u = Float64Array.from(U.dataSync());
@@ -47,6 +47,6 @@ export function tfLogDensity(instance: ModelInstance, options: { jacobian?: bool
       value: tf.tensor1d(Float32Array.from(lp)),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(tf.reshape(dy, [C, 1]), saved[0]),
     };
-  });
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return (U) => op(U) as tf.Tensor1D;
 }

@@ -387,7 +387,7 @@ const yAboveLocation = (fn: string, v: readonly Value[]) =>
 
 // ---------------------------------------------------------------------------------------
 
-const specs: Record<string, UnivariateSpec> = {
+export const specs: Record<string, UnivariateSpec> = {
   normal: { args: [Y_NOT_NAN, LOCATION, arg('Scale parameter', checkPositive)], density: normal, cdf: cdf.normal },
   std_normal: { args: [Y_NOT_NAN], density: stdNormal, cdf: cdf.stdNormal },
   student_t: {

@@ -276,11 +276,33 @@ const negBinomial2Cdf: CdfKernel = (x, d, upper) => {
   return nbOut[0];
 };
 
+// discrete_range: uniform on the integers lower..upper (all arguments are integers).
+const discreteRange: Kernel = (x, d) => {
+  if (d) d.fill(0);
+  const y = x[0];
+  if (y < x[1] || y > x[2]) return -Infinity;
+  return -Math.log(x[2] - x[1] + 1);
+};
+
+const discreteRangeCdf: CdfKernel = (x, d, upper) => {
+  if (d) d.fill(0);
+  const y = x[0];
+  const lo = x[1];
+  const hi = x[2];
+  if (y < lo) return upper ? 0 : -Infinity;
+  if (y >= hi) return upper ? -Infinity : 0;
+  const w = hi - lo + 1;
+  return upper ? Math.log((hi - y) / w) : Math.log((y - lo + 1) / w);
+};
+
+const boundsInOrder = (fn: string, v: readonly Value[]) =>
+  checkRelation(fn, v[2], v[1], (hi, lo) => hi >= lo, (hi, lo) => `Upper bound parameter is ${show(hi)}, but must be greater than or equal to ${show(lo)}`);
+
 // ---------------------------------------------------------------------------------------
 
 const COUNT = (name: string) => arg(name, checkNonnegative);
 
-const specs: Record<string, UnivariateSpec> = {
+export const specs: Record<string, UnivariateSpec> = {
   bernoulli: { args: [arg('n', bounded(0, 1)), PROBABILITY], density: bernoulli, cdf: bernoulliCdf },
   bernoulli_logit: {
     args: [arg('n', bounded(0, 1)), arg('Logit transformed probability parameter', checkNotNan)],
@@ -337,6 +359,12 @@ const specs: Record<string, UnivariateSpec> = {
     args: [COUNT('Failures variable'), arg('Log location parameter', checkFinite), arg('Precision parameter', checkPositiveFinite)],
     density: negBinomial2Log,
     constant: { args: [0], kernel: logFactorialK },
+  },
+  discrete_range: {
+    args: [arg('Random variable'), arg('Lower bound parameter'), arg('Upper bound parameter')],
+    density: discreteRange,
+    cdf: discreteRangeCdf,
+    relations: boundsInOrder,
   },
 };
 

@@ -1,8 +1,11 @@
 // All built-in implementations, joined by Stan name. Each family module exports `table: BuiltinTable`.
 import type { Builtin, BuiltinTable } from './types.js';
+import { table as math } from './math.js';
+import { table as matrix } from './matrix.js';
+import { table as array } from './array.js';
 
 // One import per family module, listed here (edit: add your family's import and entry).
-const families: BuiltinTable[] = [];
+const families: BuiltinTable[] = [math, matrix, array];
 
 const byName = new Map<string, Builtin>();
 for (const f of families) for (const [name, fn] of Object.entries(f)) byName.set(name, fn);

@@ -181,7 +181,7 @@ export function choleskyFactorCorr(K: number): Structured {
   const core = new CpcCore(K, 'rows', (i, j) => 1 + 0.5 * (i - 1 - j));
   return {
     name: 'cholesky_factor_corr',
-    free: (K * (K - 1)) / 2,
+    free: K > 1 ? (K * (K - 1)) / 2 : 0,
     size: K * K,
     forward: (y, yo, x, xo) => core.forward(y, yo, x, xo),
     backward: (y, yo, _x, gx, xo, gl, gy) => core.backward(y, yo, gx, xo, gl, gy),
@@ -210,7 +210,7 @@ export function corrMatrix(K: number): Structured {
   const gL = new Float64Array(K * K);
   return {
     name: 'corr_matrix',
-    free: (K * (K - 1)) / 2,
+    free: K > 1 ? (K * (K - 1)) / 2 : 0,
     size: K * K,
     forward(y, yo, x, xo) {
       const lj = core.forward(y, yo, L, 0);

@@ -55,6 +55,10 @@ function checkPlacement(st: State, ctx: Ctx, name: string, span: Span): void {
     if (inFn ? ctx.fn!.kind !== 'lp' : ctx.block !== 'model' && ctx.block !== 'transformed parameters') {
       report(st, E.lpPlacement(name, span));
     }
+  } else if (name.endsWith('_jacobian')) {
+    if (inFn ? ctx.fn!.kind !== 'jacobian' : ctx.block !== 'transformed parameters') {
+      report(st, E.jacobianFunctionPlacement(name, span));
+    }
   } else if (name === 'target') {
     if (inFn ? ctx.fn!.kind !== 'lp' : ctx.block !== 'model' && ctx.block !== 'transformed parameters') {
       report(st, E.targetReadPlacement(span));

@@ -329,6 +329,14 @@ export function jacobianPlacement(span: Span): Diagnostic {
   );
 }
 
+export function jacobianFunctionPlacement(name: string, span: Span): Diagnostic {
+  return error(
+    'type/jacobian-placement',
+    `'${name}' adds a Jacobian adjustment and can only be called in transformed parameters or other _jacobian functions.`,
+    span,
+  );
+}
+
 export function targetType(t: StanType, span: Span): Diagnostic {
   return error('type/target-value', `'target +=' needs an int, real or real container, found ${showType(t)}.`, span);
 }

@@ -320,11 +320,6 @@ function wordMismatch(
         return { code: 'syntax/expected-token', message: `expected the profile's name in quotes, like profile("name"), but found ${show(actual)}`, span: here };
       }
       break;
-    case T.PlusAssign.name:
-      if (rule === 'targetStatement') {
-        return { code: 'syntax/expected-token', message: `expected '+=' after 'target', but found ${show(actual)}`, span: here };
-      }
-      break;
     case T.Comma.name:
       if (rule === 'truncation') {
         return {
@@ -352,7 +347,9 @@ function wordNoViable(info: ErrorInfo, actual: IToken, prev: IToken | undefined,
       if (tokenMatcher(actual, T.Else)) return { code: 'syntax/else-without-if', message: "'else' without a matching 'if'", span: here };
       return { code: 'syntax/expected-statement', message: `expected a statement but found ${show(actual)}`, span: here };
     case 'primary':
-    case 'operand': {
+    case 'leadingPrimary':
+    case 'operand':
+    case 'leadingOperand': {
       const afterOp = prev && isOperator(prev) ? ` after '${prev.image}'` : '';
       return { code: 'syntax/expected-expression', message: `expected an expression${afterOp} but found ${show(actual)}${reserved}`, span: here };
     }

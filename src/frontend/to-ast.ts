@@ -42,26 +42,55 @@ function firstKey(n: CstNode): string | undefined {
 }
 
 function offsetOf(e: CstElement): number {
-  return isToken(e) ? e.startOffset : (e.location?.startOffset ?? Number.NaN);
+  return isToken(e) ? e.startOffset : (firstTok(e)?.startOffset ?? Number.NaN);
 }
 
 /** Children of several kinds in source order (the CST groups them by kind). */
 function inOrder(n: CstNode, keys: string[]): CstElement[] {
   const all: CstElement[] = [];
   for (const k of keys) all.push(...(n.children[k] ?? []));
-  return all.sort((a, b) => offsetOf(a) - offsetOf(b));
+  return all.length < 2 ? all : all.sort((a, b) => offsetOf(a) - offsetOf(b));
 }
 
 function tokenSpan(t: IToken): A.Span {
   return { start: startOf(t), end: endOf(t) };
 }
 
+/** The first real token under `n` (tokens inserted by error recovery have no position). */
+function firstTok(n: CstNode): IToken | undefined {
+  let best: IToken | undefined;
+  for (const k in n.children) {
+    const e = n.children[k][0];
+    const t = isToken(e) ? e : firstTok(e);
+    if (t && t.startOffset >= 0 && (best === undefined || t.startOffset < best.startOffset)) best = t;
+  }
+  return best;
+}
+
+function lastTok(n: CstNode): IToken | undefined {
+  let best: IToken | undefined;
+  for (const k in n.children) {
+    const list = n.children[k];
+    const e = list[list.length - 1];
+    const t = isToken(e) ? e : lastTok(e);
+    if (t && (t.endOffset ?? -1) >= 0 && (best === undefined || (t.endOffset ?? 0) > (best.endOffset ?? 0))) best = t;
+  }
+  return best;
+}
+
+const NOWHERE: A.Position = { offset: NaN, line: NaN, column: NaN };
+
 function nodeSpan(n: CstNode): A.Span {
-  const l = n.location;
-  if (!l) return { start: { offset: NaN, line: NaN, column: NaN }, end: { offset: NaN, line: NaN, column: NaN } };
+  const first = firstTok(n);
+  const last = lastTok(n);
+  return { start: first ? startOf(first) : NOWHERE, end: last ? endOf(last) : NOWHERE };
+}
+
+/** From the start of token `a` to the end of token `b` (either may be a recovery insertion). */
+function between(a: IToken | undefined, b: IToken | undefined): A.Span {
   return {
-    start: { offset: l.startOffset, line: l.startLine ?? NaN, column: l.startColumn ?? NaN },
-    end: { offset: (l.endOffset ?? NaN) + 1, line: l.endLine ?? NaN, column: (l.endColumn ?? NaN) + 1 },
+    start: a && a.startOffset >= 0 ? startOf(a) : NOWHERE,
+    end: b && (b.endOffset ?? -1) >= 0 ? endOf(b) : NOWHERE,
   };
 }
 
@@ -157,9 +186,9 @@ class AstBuilder {
   }
 
   private text(n: CstNode): string {
-    const l = n.location;
-    if (!l || Number.isNaN(l.startOffset)) return '';
-    return this.source.slice(l.startOffset, (l.endOffset ?? l.startOffset) + 1).replace(/\s+/g, ' ');
+    const span = nodeSpan(n);
+    if (Number.isNaN(span.start.offset) || Number.isNaN(span.end.offset)) return '';
+    return this.source.slice(span.start.offset, span.end.offset).replace(/\s+/g, ' ');
   }
 
   // -------------------------------------------------------------------------
@@ -474,10 +503,6 @@ class AstBuilder {
         const nameTok = tok(c, 'StringLiteral')!;
         return [{ kind: 'Profile', name: unquote(nameTok.image), body: this.block(sub(c, 'block')!), span: nodeSpan(c) }];
       }
-      case 'targetStatement':
-        return [{ kind: 'TargetPlus', expr: this.expr(sub(c, 'expression')!), span: nodeSpan(c) }];
-      case 'jacobianStatement':
-        return [{ kind: 'JacobianPlus', expr: this.expr(sub(c, 'expression')!), span: nodeSpan(c) }];
       case 'emptyStatement':
         return [{ kind: 'Empty', span: nodeSpan(c) }];
       case 'expressionStatement': {
@@ -513,15 +538,24 @@ class AstBuilder {
   }
 
   private expressionStatement(n: CstNode): A.Stmt | undefined {
-    const [lhsNode, rhsNode] = subs(n, 'expression');
-    const lhs = this.expr(lhsNode);
     const span = nodeSpan(n);
+    const question = tok(n, 'Question');
+    const exprs = subs(n, 'expression');
+    const rhsNode = question ? exprs[2] : exprs[0];
     const opTok = tok(n, 'AssignOp');
+    if (opTok?.image === '+=' && this.isBareTarget(n)) {
+      return { kind: 'TargetPlus', expr: this.expr(rhsNode), span };
+    }
+    const lhs = this.leadingExpression(n);
     if (opTok) {
       let op = opTok.image as A.AssignOp;
       if (opTok.image === '<-') {
         this.error(tokenSpan(opTok), 'syntax/arrow-assign', "'<-' was removed from Stan: use '=' for assignment");
         op = '=';
+      }
+      const value = this.expr(rhsNode);
+      if (op === '+=' && lhs.kind === 'Variable' && lhs.name === 'jacobian') {
+        return { kind: 'JacobianPlus', expr: value, span };
       }
       if (!isAssignable(lhs)) {
         this.error(
@@ -530,7 +564,7 @@ class AstBuilder {
           `cannot assign to this expression: the left side of '${op}' must be a variable, possibly indexed (x[i]) or a tuple element (x.1)`,
         );
       }
-      return { kind: 'Assign', target: lhs, op, value: this.expr(rhsNode), span };
+      return { kind: 'Assign', target: lhs, op, value, span };
     }
     const tilde = tok(n, 'Tilde');
     if (tilde) {
@@ -563,6 +597,35 @@ class AstBuilder {
       "this expression is not a statement: assign it with '=', use it in a '~' statement, or call a function",
     );
     return undefined;
+  }
+
+  /** The statement's leading expression: a leading operand, infix operators, maybe `? :`. */
+  private leadingExpression(n: CstNode): A.Expr {
+    const question = tok(n, 'Question');
+    const first = this.operand(sub(n, 'leadingOperand')!, false);
+    const ops = toks(n, 'BinaryOp');
+    const condition =
+      ops.length === 0
+        ? first
+        : groupByPrecedence(
+            [first, ...subs(n, 'operand').map((o) => this.operand(o, false))],
+            ops.map((t) => t.image as keyof typeof INFIX_PRECEDENCE),
+          );
+    if (!question) return condition;
+    const [thenNode, elseNode] = subs(n, 'expression');
+    const otherwise = this.expr(elseNode);
+    return { kind: 'Conditional', condition, then: this.expr(thenNode), otherwise, span: join(condition.span, otherwise.span) };
+  }
+
+  /** `target` alone before `+=`. */
+  private isBareTarget(n: CstNode): boolean {
+    if (tok(n, 'BinaryOp') || tok(n, 'Question')) return false;
+    const lead = sub(n, 'leadingOperand')!;
+    if (tok(lead, 'PrefixOp') || tok(lead, 'PowerOp') || sub(lead, 'indexSuffix') || tok(lead, 'Transpose') || tok(lead, 'DotNumeral')) {
+      return false;
+    }
+    const primary = sub(lead, 'leadingPrimary')!;
+    return tok(primary, 'Target') !== undefined && tok(primary, 'LParen') === undefined;
   }
 
   private truncation(n: CstNode): A.Truncation {
@@ -601,24 +664,21 @@ class AstBuilder {
     );
   }
 
+  /** `operand` and `leadingOperand`: prefixes, a primary, postfixes, an optional `^` exponent. */
   private operand(n: CstNode, allowString: boolean): A.Expr {
     const prefixes = toks(n, 'PrefixOp');
-    const postfixes = subs(n, 'postfixOp');
     const power = tok(n, 'PowerOp');
-    let e = this.primary(sub(n, 'primary')!, allowString && prefixes.length === 0 && postfixes.length === 0 && !power);
+    const postfixes = inOrder(n, ['indexSuffix', 'Transpose', 'DotNumeral']);
+    const primaryNode = sub(n, 'primary') ?? sub(n, 'leadingPrimary')!;
+    let e = this.primary(primaryNode, allowString && prefixes.length === 0 && postfixes.length === 0 && !power);
     for (const p of postfixes) {
-      const indexNode = sub(p, 'indexSuffix');
-      if (indexNode) {
-        e = { kind: 'Indexed', target: e, indices: this.indices(indexNode), span: join(e.span, nodeSpan(indexNode)) };
-        continue;
+      if (!isToken(p)) {
+        e = { kind: 'Indexed', target: e, indices: this.indices(p), span: join(e.span, between(tok(p, 'LSquare'), tok(p, 'RSquare'))) };
+      } else if (p.image === "'") {
+        e = { kind: 'Transpose', operand: e, span: join(e.span, tokenSpan(p)) };
+      } else {
+        e = { kind: 'TupleProjection', target: e, index: Number(p.image.slice(1).replace(/_/g, '')), span: join(e.span, tokenSpan(p)) };
       }
-      const transpose = tok(p, 'Transpose');
-      if (transpose) {
-        e = { kind: 'Transpose', operand: e, span: join(e.span, tokenSpan(transpose)) };
-        continue;
-      }
-      const dot = tok(p, 'DotNumeral')!;
-      e = { kind: 'TupleProjection', target: e, index: Number(dot.image.slice(1).replace(/_/g, '')), span: join(e.span, tokenSpan(dot)) };
     }
     if (power) {
       const exponent = this.operand(sub(n, 'operand')!, false);
@@ -651,36 +711,41 @@ class AstBuilder {
     });
   }
 
+  /** `primary` and `leadingPrimary`. */
   private primary(n: CstNode, allowString: boolean): A.Expr {
+    const name = tok(n, 'Identifier');
+    if (name) {
+      const argsNode = sub(n, 'callArgs');
+      if (!argsNode) return { kind: 'Variable', name: name.image, span: tokenSpan(name) };
+      const { args, conditional } = this.callArgs(argsNode);
+      const span = between(name, tok(argsNode, 'RParen'));
+      return { kind: 'Call', name: name.image, nameSpan: tokenSpan(name), args, conditional, span };
+    }
+    const target = tok(n, 'Target');
+    if (target) {
+      const close = tok(n, 'RParen');
+      if (!close) {
+        this.error(tokenSpan(target), 'syntax/bare-target', "'target' is read with 'target()' and added to with 'target += ...'");
+      }
+      return { kind: 'Call', name: 'target', nameSpan: tokenSpan(target), args: [], conditional: false, span: between(target, close ?? target) };
+    }
     const key = firstKey(n)!;
     const c = n.children[key][0];
     if (isToken(c)) return this.literal(key, c, allowString);
     switch (key) {
-      case 'variableOrCall': {
-        const name = tok(c, 'Identifier')!;
-        const argsNode = sub(c, 'callArgs');
-        const span = nodeSpan(c);
-        if (!argsNode) return { kind: 'Variable', name: name.image, span };
-        const { args, conditional } = this.callArgs(argsNode);
-        return { kind: 'Call', name: name.image, nameSpan: tokenSpan(name), args, conditional, span };
-      }
-      case 'targetCall': {
-        const t = tok(c, 'Target')!;
-        return { kind: 'Call', name: 'target', nameSpan: tokenSpan(t), args: [], conditional: false, span: nodeSpan(c) };
-      }
       case 'parenOrTuple': {
         const elements = subs(c, 'expression').map((e) => this.expr(e));
         const commas = toks(c, 'Comma').length;
-        const span = nodeSpan(c);
+        const span = between(tok(c, 'LParen'), tok(c, 'RParen'));
         if (commas === 0) return { kind: 'Paren', expr: elements[0], span };
         this.checkTupleArity(elements.length, commas, span);
         return { kind: 'TupleExpr', elements, span };
       }
       case 'arrayExpr':
-        return { kind: 'ArrayExpr', elements: subs(c, 'expression').map((e) => this.expr(e)), span: nodeSpan(c) };
+        return { kind: 'ArrayExpr', elements: subs(c, 'expression').map((e) => this.expr(e)), span: between(tok(c, 'LCurly'), tok(c, 'RCurly')) };
       case 'rowVectorExpr': {
         const elements = subs(c, 'expression').map((e) => this.expr(e));
-        const span = nodeSpan(c);
+        const span = between(tok(c, 'LSquare'), tok(c, 'RSquare'));
         if (elements.length === 0) {
           this.error(span, 'syntax/empty-row-vector', "'[ ]' is not a valid expression: a row vector needs at least one element");
         }

@@ -144,7 +144,7 @@ const CASES: Record<string, Case> = {
   'ternary branches differ': { src: M('target += N ? y : 2;'), message: "The branches of '?:' have no common type: vector and int", at: '11:13' },
   'tuple index out of range': { src: M('tuple(real, int) tp;', 'target += tp.3;'), message: 'Tuple index .3 is out of range: the tuple has 2 elements', at: '12:13' },
   'projection of non-tuple': { src: M('target += mu.1;'), message: 'Only tuples have elements', at: '11:13' },
-  'integer literal too large': { src: M('target += 2147483648;'), message: 'is too large', at: '11:13' },
+  'non-int index in slice': { src: M('target += sum(y[1:mu]);'), message: 'Range bounds in an index must be int, found real', at: '11:21' },
   'ill-typed built-in': { src: M('target += rep_array(1, mu);'), message: "Ill-typed arguments to 'rep_array': (int, real)", at: '11:13' },
   'data-only built-in argument': { src: M('target += to_int(mu);'), message: "Argument 'x' of 'to_int' must be data", at: '11:20' },
   // --- control flow
@@ -238,6 +238,11 @@ const CASES: Record<string, Case> = {
     src: F('real f(real x) {\n  return x;\n}', 'model {\n  real f = 1;\n  target += f(2);\n}\n'),
     message: "'f' is a variable (declared line 7), not a function",
     at: '8:13',
+  },
+  '_jacobian function outside transformed parameters': {
+    src: F('real f_jacobian(real x) {\n  jacobian += x;\n  return x;\n}', 'parameters {\n  real p;\n}\nmodel {\n  target += f_jacobian(p);\n}\n'),
+    message: "'f_jacobian' adds a Jacobian adjustment",
+    at: '11:13',
   },
   // --- removed and unsupported functions
   'removed ODE solver': { src: M('target += integrate_ode_rk45(mu);'), message: "its replacement 'ode_rk45' is not supported by hstan", at: '11:13' },

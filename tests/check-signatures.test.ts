@@ -8,7 +8,9 @@ import {
   showSignature,
 } from '../stdlib/signatures/index.js';
 import { matchSignature, resolve, type Candidate } from '../src/check/resolve.js';
-import { listFunctions, nameMatcher } from '../src/cli/commands/functions.js';
+import { Command } from 'commander';
+import { jest } from '@jest/globals';
+import { listFunctions, nameMatcher, register } from '../src/cli/commands/functions.js';
 import { type StanType, arrayOf, showType, promotionCost, commonType } from '../src/check/types.js';
 
 const T = (s: string): StanType => {
@@ -237,5 +239,44 @@ describe('hstan functions listing', () => {
 
   test('deprecated names are listed with their replacement', () => {
     expect(listFunctions(nameMatcher('fabs'))).toContain('fabs  (removed from Stan; use abs)');
+  });
+});
+
+describe('hstan functions command', () => {
+  async function run(...args: string[]): Promise<{ out: string; err: string; code: number | string | undefined }> {
+    const program = new Command().name('hstan').exitOverride();
+    register(program);
+    const out: string[] = [];
+    const err: string[] = [];
+    const outSpy = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
+    const errSpy = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
+    try {
+      await program.parseAsync(['node', 'hstan', 'functions', ...args]);
+      return { out: out.join(''), err: err.join(''), code: process.exitCode };
+    } finally {
+      outSpy.mockRestore();
+      errSpy.mockRestore();
+      process.exitCode = undefined;
+    }
+  }
+
+  test('PATTERN as a glob', async () => {
+    const r = await run('poisson_*');
+    expect(r.code).toBeUndefined();
+    expect(r.out).toContain('real poisson_lpmf(ints n | reals lambda)');
+    expect(r.out).toContain('I poisson_rng(reals lambda)');
+    expect(r.out).not.toContain('normal');
+  });
+
+  test('--all lists every built-in', async () => {
+    const r = await run('--all');
+    for (const name of ['normal_lpdf', 'rep_array', 'gp_exp_quad_cov', 'wishart_rng']) expect(r.out).toContain(` ${name}(`);
+  });
+
+  test('no match and no pattern are usage errors', async () => {
+    expect((await run('zzz_nothing')).code).toBe(1);
+    const none = await run();
+    expect(none.code).toBe(1);
+    expect(none.err).toContain('--all');
   });
 });

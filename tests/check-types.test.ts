@@ -235,6 +235,8 @@ describe('built-in calls', () => {
     ['cholesky_decompose(m)', 'matrix'],
     ['rows(m)', 'int'],
     ['to_int(x)', 'int'],
+    // generated quantities compute without gradients: data-only arguments accept anything
+    ['to_int(p)', 'int'],
     ['dot_product(v, rv)', 'real'],
     ['gp_exp_quad_cov(ra, 1.0, 2.0)', 'matrix'],
     ['log_mix(0.3, x, n)', 'real'],

@@ -151,8 +151,10 @@ export function checkCall(st: State, ctx: Ctx, call: Call, asStatement: boolean)
 
   const { candidate, match } = res;
   call.resolved = { source: candidate.source, name: effective, signature: candidate.index, argTypes: match.argTypes };
+  // Generated quantities run on plain numbers (no gradients), so anything counts as data there.
+  const gradientsFlow = ctx.fn !== undefined || ctx.block !== 'generated quantities';
   candidate.sig.dataOnly?.forEach((dataOnly, i) => {
-    if (dataOnly && call.args[i].origin === 'parameter') {
+    if (dataOnly && gradientsFlow && call.args[i].origin === 'parameter') {
       report(st, E.dataOnlyArgument(effective, candidate.sig.argNames[i], call.args[i].span));
     }
   });

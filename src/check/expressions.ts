@@ -10,7 +10,6 @@ import { type IndexKind, indexedType, maxIndexes } from './indexing.js';
 import { binarySignatures, showOperatorSignature, transposeSignatures, unarySignatures } from './operators.js';
 import { resolve, type Candidate } from './resolve.js';
 import { closestName } from './suggest.js';
-import { BUILTIN_NAMES } from '../../stdlib/signatures/index.js';
 import {
   type StanType,
   COMPLEX,
@@ -143,8 +142,8 @@ function inferVariable(st: State, ctx: Ctx, name: string, span: Expr['span']): I
   if (name === 'target') report(st, E.targetAsVariable(span));
   else if (functionExists(st, name)) report(st, E.functionAsVariable(name, span));
   else {
-    const inScope = ctx.scope.names();
-    report(st, E.undeclared(name, span, closestName(name, inScope) ?? closestName(name, BUILTIN_NAMES)));
+    // Suggest variables only: a function name here would just lead to the next error.
+    report(st, E.undeclared(name, span, closestName(name, ctx.scope.names())));
   }
   return [undefined, 'data'];
 }

@@ -10,6 +10,8 @@ import { checkFunctionBodies, collectFunctions } from './functions.js';
 import { checkStmt } from './statements.js';
 import { type ProgramSymbols, addVariable, emptySymbols } from './symbols.js';
 
+const NO_SPAN = { start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } };
+
 /** Origins only ever go data → parameter, so passes are bounded; this is a safety net. */
 const MAX_PASSES = 64;
 
@@ -86,7 +88,7 @@ export function check(program: Program, options: CheckOptions = {}): CheckResult
       severity: 'error',
       code: 'internal/checker',
       message: `Internal error in the type checker: ${(e as Error).message}. Please report this with the program.`,
-      span: program.span,
+      span: program?.span ?? NO_SPAN,
     });
   }
   const all = sortDiagnostics([...sticky, ...result.diagnostics]);

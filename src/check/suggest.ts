@@ -22,10 +22,11 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
 
 /**
  * The candidate closest to `name`, if close enough to be a plausible typo: a case-only
- * difference, or within 1 edit for short names, 2 for longer ones.
+ * difference, or within 1 edit for three-letter names, 2 up to eight letters, 3 beyond.
  */
 export function closestName(name: string, candidates: Iterable<string>): string | undefined {
-  const limit = name.length <= 3 ? 1 : name.length <= 8 ? 2 : 3;
+  // One- and two-letter names are too short for edits to mean anything: only case slips count.
+  const limit = name.length <= 2 ? 0.5 : name.length <= 3 ? 1 : name.length <= 8 ? 2 : 3;
   let best: string | undefined;
   let bestD = limit + 1;
   const lower = name.toLowerCase();

@@ -7,7 +7,7 @@
 // Error recovery: Chevrotain repairs single missing or extra tokens in place; anything worse
 // abandons the current statement (or block header) and skips to its end, so each broken
 // statement yields one error and parsing carries on with the next one.
-import { CstParser, EOF, isRecognitionException, tokenMatcher, type CstNode, type IToken } from 'chevrotain';
+import { CstParser, EOF, isRecognitionException, tokenMatcher, type CstNode, type IOrAlt, type IToken } from 'chevrotain';
 import * as T from './tokens.js';
 import { structuredErrorMessages } from './syntax-errors.js';
 import { closestName } from './suggest.js';
@@ -146,6 +146,16 @@ export class StanParser extends CstParser {
     return tokenMatcher(t, T.Identifier) && t.image === 'T' && tokenMatcher(this.LA(2), T.LSquare);
   }
 
+  /**
+   * OR alternatives are built once per call site and reused: building the array (and its
+   * closures) on every call would dominate parsing time and garbage.
+   */
+  private readonly altCache: Array<IOrAlt<unknown>[] | undefined> = [];
+
+  private alts(site: number, make: () => IOrAlt<unknown>[]): IOrAlt<unknown>[] {
+    return (this.altCache[site] ??= make());
+  }
+
   private rule(name: string, impl: () => void) {
     return this.RULE(name, impl, { resyncEnabled: false });
   }
@@ -157,12 +167,12 @@ export class StanParser extends CstParser {
     for (;;) {
       this.MANY(() => {
         this.recover(this.skipToBlock, () => {
-          this.OR([
+          this.OR(this.alts(1, () => [
             { ALT: () => this.CONSUME(T.Include) },
             { ALT: () => this.SUBRULE(this.functionsBlock) },
             { ALT: () => this.SUBRULE(this.programBlock) },
             { ALT: () => this.SUBRULE(this.unknownBlock) },
-          ]);
+          ]));
         });
       });
       if (this.RECORDING_PHASE || this.at(EOF)) break;
@@ -200,7 +210,7 @@ export class StanParser extends CstParser {
   });
 
   functionItem = this.rule('functionItem', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Include) }, { ALT: () => this.SUBRULE(this.functionDef) }]);
+    this.OR(this.alts(2, () => [{ ALT: () => this.CONSUME(T.Include) }, { ALT: () => this.SUBRULE(this.functionDef) }]));
   });
 
   programBlock = this.rule('programBlock', () => {
@@ -212,7 +222,7 @@ export class StanParser extends CstParser {
 
   /** `data`, `transformed data`, ...; a misspelled second word is kept for the error message. */
   blockName = this.rule('blockName', () => {
-    this.OR([
+    this.OR(this.alts(3, () => [
       { ALT: () => this.CONSUME(T.Data) },
       {
         ALT: () => {
@@ -232,7 +242,7 @@ export class StanParser extends CstParser {
           this.OR3([{ ALT: () => this.CONSUME(T.Quantities) }, { ALT: () => this.CONSUME2(T.Identifier) }]);
         },
       },
-    ]);
+    ]));
   });
 
   /** `modle { ... }`: reported by name; the body is still parsed so its errors are found too. */
@@ -288,11 +298,11 @@ export class StanParser extends CstParser {
       });
     });
     this.CONSUME(T.RParen);
-    this.OR([{ ALT: () => this.SUBRULE(this.block) }, { ALT: () => this.CONSUME(T.Semicolon) }]);
+    this.OR(this.alts(4, () => [{ ALT: () => this.SUBRULE(this.block) }, { ALT: () => this.CONSUME(T.Semicolon) }]));
   });
 
   returnType = this.rule('returnType', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Void) }, { ALT: () => this.SUBRULE(this.funType) }]);
+    this.OR(this.alts(5, () => [{ ALT: () => this.CONSUME(T.Void) }, { ALT: () => this.SUBRULE(this.funType) }]));
   });
 
   param = this.rule('param', () => {
@@ -303,7 +313,7 @@ export class StanParser extends CstParser {
 
   /** Unsized types: `array[,] real`, `vector`, `tuple(real, vector)`, legacy `real[]`. */
   funType = this.rule('funType', () => {
-    this.OR([
+    this.OR(this.alts(6, () => [
       {
         ALT: () => {
           this.CONSUME(T.Array);
@@ -317,11 +327,11 @@ export class StanParser extends CstParser {
           this.OPTION(() => this.SUBRULE2(this.unsizedDims));
         },
       },
-    ]);
+    ]));
   });
 
   funElementType = this.rule('funElementType', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.FunTypeKw) }, { ALT: () => this.SUBRULE(this.tupleFunType) }]);
+    this.OR(this.alts(7, () => [{ ALT: () => this.CONSUME(T.FunTypeKw) }, { ALT: () => this.SUBRULE(this.tupleFunType) }]));
   });
 
   tupleFunType = this.rule('tupleFunType', () => {
@@ -382,7 +392,7 @@ export class StanParser extends CstParser {
   });
 
   declType = this.rule('declType', () => {
-    this.OR([
+    this.OR(this.alts(8, () => [
       { ALT: () => this.SUBRULE(this.tupleDeclType) },
       {
         ALT: () => {
@@ -391,7 +401,7 @@ export class StanParser extends CstParser {
           this.OPTION2(() => this.SUBRULE(this.dimensions));
         },
       },
-    ]);
+    ]));
   });
 
   tupleDeclType = this.rule('tupleDeclType', () => {
@@ -429,7 +439,7 @@ export class StanParser extends CstParser {
 
   /** A name being declared; a reserved word is accepted here and reported by name later. */
   declIdentifier = this.rule('declIdentifier', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Keyword) }]);
+    this.OR(this.alts(9, () => [{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Keyword) }]));
   });
 
   // -------------------------------------------------------------------------
@@ -437,7 +447,7 @@ export class StanParser extends CstParser {
 
   /** Every alternative starts with a different token, so one token of lookahead picks it. */
   statement = this.rule('statement', () => {
-    this.OR([
+    this.OR(this.alts(10, () => [
       { ALT: () => this.CONSUME(T.Include) },
       { ALT: () => this.SUBRULE(this.block) },
       { ALT: () => this.SUBRULE(this.varDecl) },
@@ -451,7 +461,7 @@ export class StanParser extends CstParser {
       { ALT: () => this.SUBRULE(this.profileStatement) },
       { ALT: () => this.SUBRULE(this.emptyStatement) },
       { ALT: () => this.SUBRULE(this.expressionStatement) },
-    ]);
+    ]));
   });
 
   block = this.rule('block', () => {
@@ -514,11 +524,11 @@ export class StanParser extends CstParser {
 
   /** `print(...)`, `reject(...)`, `fatal_error(...)`: expressions and strings. */
   printStatement = this.rule('printStatement', () => {
-    this.OR([
+    this.OR(this.alts(11, () => [
       { ALT: () => this.CONSUME(T.Print) },
       { ALT: () => this.CONSUME(T.Reject) },
       { ALT: () => this.CONSUME(T.FatalError) },
-    ]);
+    ]));
     this.CONSUME(T.LParen);
     this.SUBRULE(this.expression);
     this.MANY(() => {
@@ -559,7 +569,7 @@ export class StanParser extends CstParser {
       this.SUBRULE2(this.expression);
     });
     this.OPTION2(() => {
-      this.OR([
+      this.OR(this.alts(12, () => [
         {
           ALT: () => {
             this.CONSUME(T.AssignOp);
@@ -574,7 +584,7 @@ export class StanParser extends CstParser {
             this.OPTION3({ GATE: () => this.isTruncation(), DEF: () => this.SUBRULE(this.truncation) });
           },
         },
-      ]);
+      ]));
     });
     this.CONSUME(T.Semicolon);
   });
@@ -592,23 +602,19 @@ export class StanParser extends CstParser {
   // -------------------------------------------------------------------------
   // Expressions, loosest binding first (Stan reference manual, operator precedence table)
 
+  /** `a + b * c < d || e`, optionally `? :`; the infix chain is grouped by precedence in operators.ts. */
   expression = this.rule('expression', () => {
-    this.SUBRULE(this.infixChain);
+    this.SUBRULE(this.operand);
+    this.MANY(() => {
+      this.CONSUME(T.BinaryOp);
+      this.SUBRULE2(this.operand);
+    });
     // Right associative: `a ? b : c ? d : e` is `a ? b : (c ? d : e)`.
     this.OPTION(() => {
       this.CONSUME(T.Question);
       this.SUBRULE(this.expression);
       this.CONSUME(T.Colon);
       this.SUBRULE2(this.expression);
-    });
-  });
-
-  /** `a + b * c < d || e`: grouped by precedence when the AST is built (operators.ts). */
-  infixChain = this.rule('infixChain', () => {
-    this.SUBRULE(this.operand);
-    this.MANY(() => {
-      this.CONSUME(T.BinaryOp);
-      this.SUBRULE2(this.operand);
     });
   });
 
@@ -628,7 +634,18 @@ export class StanParser extends CstParser {
    */
   operand = this.rule('operand', () => {
     this.MANY(() => this.CONSUME(T.PrefixOp));
-    this.SUBRULE(this.primary);
+    this.OR(this.alts(13, () => [
+      ...this.literalAlternatives(),
+      {
+        // `target()`: the log density accumulated so far
+        ALT: () => {
+          this.CONSUME(T.Target);
+          this.CONSUME(T.LParen);
+          this.CONSUME(T.RParen);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.arrayExpr) },
+    ]));
     this.MANY2(() => this.postfixOp());
     this.OPTION(() => {
       this.CONSUME(T.PowerOp);
@@ -636,24 +653,54 @@ export class StanParser extends CstParser {
     });
   });
 
-  /** The first operand of a statement: as `operand`, but no `{...}` array and `target` may stand alone (`target += e`). */
+  /** The first operand of a statement: as `operand`, but no `{...}` array, and `target` may stand alone (`target += e`). */
   leadingOperand = this.rule('leadingOperand', () => {
     this.MANY(() => this.CONSUME(T.PrefixOp));
-    this.SUBRULE(this.leadingPrimary);
+    this.OR(this.alts(14, () => [
+      ...this.literalAlternatives(),
+      {
+        ALT: () => {
+          this.CONSUME(T.Target);
+          this.OPTION2(() => {
+            this.CONSUME(T.LParen);
+            this.CONSUME(T.RParen);
+          });
+        },
+      },
+    ]));
     this.MANY2(() => this.postfixOp());
     this.OPTION(() => {
       this.CONSUME(T.PowerOp);
       this.SUBRULE(this.operand);
     });
   });
+
+  /** Primaries shared by `operand` and `leadingOperand`. */
+  private literalAlternatives(): IOrAlt<unknown>[] {
+    return [
+      { ALT: () => this.CONSUME(T.IntLiteral) },
+      { ALT: () => this.CONSUME(T.RealLiteral) },
+      { ALT: () => this.CONSUME(T.ImagLiteral) },
+      { ALT: () => this.CONSUME(T.DotNumeral) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Identifier);
+          this.OPTION3(() => this.SUBRULE(this.callArgs));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.parenOrTuple) },
+      { ALT: () => this.SUBRULE(this.rowVectorExpr) },
+    ];
+  }
 
   /** Indexing, transpose, tuple projection `.1`. */
   private postfixOp(): void {
-    this.OR([
+    this.OR2(this.alts(15, () => [
       { ALT: () => this.SUBRULE(this.indexSuffix) },
       { ALT: () => this.CONSUME(T.Transpose) },
-      { ALT: () => this.CONSUME(T.DotNumeral) },
-    ]);
+      { ALT: () => this.CONSUME2(T.DotNumeral, { LABEL: 'projection' }) },
+    ]));
   }
 
   indexSuffix = this.rule('indexSuffix', () => {
@@ -673,60 +720,6 @@ export class StanParser extends CstParser {
       this.CONSUME(T.Colon);
       this.OPTION3(() => this.SUBRULE2(this.expression));
     });
-  });
-
-  primary = this.rule('primary', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.IntLiteral) },
-      { ALT: () => this.CONSUME(T.RealLiteral) },
-      { ALT: () => this.CONSUME(T.ImagLiteral) },
-      { ALT: () => this.CONSUME(T.DotNumeral) },
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      {
-        ALT: () => {
-          this.CONSUME(T.Identifier);
-          this.OPTION(() => this.SUBRULE(this.callArgs));
-        },
-      },
-      {
-        // `target()`: the log density accumulated so far
-        ALT: () => {
-          this.CONSUME(T.Target);
-          this.CONSUME(T.LParen);
-          this.CONSUME(T.RParen);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.parenOrTuple) },
-      { ALT: () => this.SUBRULE(this.arrayExpr) },
-      { ALT: () => this.SUBRULE(this.rowVectorExpr) },
-    ]);
-  });
-
-  leadingPrimary = this.rule('leadingPrimary', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.IntLiteral) },
-      { ALT: () => this.CONSUME(T.RealLiteral) },
-      { ALT: () => this.CONSUME(T.ImagLiteral) },
-      { ALT: () => this.CONSUME(T.DotNumeral) },
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      {
-        ALT: () => {
-          this.CONSUME(T.Identifier);
-          this.OPTION(() => this.SUBRULE(this.callArgs));
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.Target);
-          this.OPTION2(() => {
-            this.CONSUME(T.LParen);
-            this.CONSUME(T.RParen);
-          });
-        },
-      },
-      { ALT: () => this.SUBRULE(this.parenOrTuple) },
-      { ALT: () => this.SUBRULE(this.rowVectorExpr) },
-    ]);
   });
 
   /** `(args)` or the density form `(y | args)`. */

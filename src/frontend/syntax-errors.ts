@@ -346,8 +346,6 @@ function wordNoViable(info: ErrorInfo, actual: IToken, prev: IToken | undefined,
     case 'statement':
       if (tokenMatcher(actual, T.Else)) return { code: 'syntax/else-without-if', message: "'else' without a matching 'if'", span: here };
       return { code: 'syntax/expected-statement', message: `expected a statement but found ${show(actual)}`, span: here };
-    case 'primary':
-    case 'leadingPrimary':
     case 'operand':
     case 'leadingOperand': {
       const afterOp = prev && isOperator(prev) ? ` after '${prev.image}'` : '';

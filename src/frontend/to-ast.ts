@@ -35,7 +35,7 @@ function tok(n: CstNode, key: string): IToken | undefined {
   return toks(n, key)[0];
 }
 
-/** The only child kind of a node that is one alternative of an OR. */
+/** The first child kind added to a node (Chevrotain adds kinds in the order first met). */
 function firstKey(n: CstNode): string | undefined {
   for (const k in n.children) return k;
   return undefined;
@@ -48,34 +48,65 @@ function offsetOf(e: CstElement): number {
 /** Children of several kinds in source order (the CST groups them by kind). */
 function inOrder(n: CstNode, keys: string[]): CstElement[] {
   const all: CstElement[] = [];
-  for (const k of keys) all.push(...(n.children[k] ?? []));
-  return all.length < 2 ? all : all.sort((a, b) => offsetOf(a) - offsetOf(b));
+  let kinds = 0;
+  for (const k of keys) {
+    const list = n.children[k];
+    if (list) {
+      all.push(...list);
+      kinds++;
+    }
+  }
+  return kinds < 2 ? all : all.sort((a, b) => offsetOf(a) - offsetOf(b));
 }
 
 function tokenSpan(t: IToken): A.Span {
   return { start: startOf(t), end: endOf(t) };
 }
 
-/** The first real token under `n` (tokens inserted by error recovery have no position). */
+function hasPosition(t: IToken): boolean {
+  return t.startOffset >= 0; // false for NaN: tokens inserted by error recovery
+}
+
+/**
+ * The first real token under `n`. Chevrotain adds a node's child kinds in the order they are
+ * first met, so the first kind's first child starts the node; scanning all kinds is only needed
+ * when that child was inserted by error recovery.
+ */
 function firstTok(n: CstNode): IToken | undefined {
+  const key = firstKey(n);
+  if (key === undefined) return undefined;
+  const e = n.children[key][0];
+  const quick = isToken(e) ? e : firstTok(e);
+  if (quick && hasPosition(quick)) return quick;
   let best: IToken | undefined;
   for (const k in n.children) {
-    const e = n.children[k][0];
-    const t = isToken(e) ? e : firstTok(e);
-    if (t && t.startOffset >= 0 && (best === undefined || t.startOffset < best.startOffset)) best = t;
+    for (const c of n.children[k]) {
+      const t = isToken(c) ? c : firstTok(c);
+      if (t && hasPosition(t) && (best === undefined || t.startOffset < best.startOffset)) best = t;
+    }
   }
   return best;
 }
 
+/** The last real token under `n`: descend into the child that starts last. */
 function lastTok(n: CstNode): IToken | undefined {
-  let best: IToken | undefined;
+  let lastChild: CstElement | undefined;
+  let lastStart = -1;
   for (const k in n.children) {
     const list = n.children[k];
-    const e = list[list.length - 1];
-    const t = isToken(e) ? e : lastTok(e);
-    if (t && (t.endOffset ?? -1) >= 0 && (best === undefined || (t.endOffset ?? 0) > (best.endOffset ?? 0))) best = t;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const start = offsetOf(list[i]);
+      if (start >= 0) {
+        if (start > lastStart) {
+          lastStart = start;
+          lastChild = list[i];
+        }
+        break;
+      }
+    }
   }
-  return best;
+  if (lastChild === undefined) return undefined;
+  return isToken(lastChild) ? lastChild : lastTok(lastChild);
 }
 
 const NOWHERE: A.Position = { offset: NaN, line: NaN, column: NaN };
@@ -88,10 +119,15 @@ function nodeSpan(n: CstNode): A.Span {
 
 /** From the start of token `a` to the end of token `b` (either may be a recovery insertion). */
 function between(a: IToken | undefined, b: IToken | undefined): A.Span {
-  return {
-    start: a && a.startOffset >= 0 ? startOf(a) : NOWHERE,
-    end: b && (b.endOffset ?? -1) >= 0 ? endOf(b) : NOWHERE,
-  };
+  return { start: startOrNowhere(a), end: endOrNowhere(b) };
+}
+
+function startOrNowhere(t: IToken | undefined): A.Position {
+  return t && t.startOffset >= 0 ? startOf(t) : NOWHERE;
+}
+
+function endOrNowhere(t: IToken | undefined): A.Position {
+  return t && (t.endOffset ?? -1) >= 0 ? endOf(t) : NOWHERE;
 }
 
 function join(a: A.Span, b: A.Span): A.Span {
@@ -109,6 +145,8 @@ const ONE_SIZE = new Set([
 const TWO_SIZES = new Set(['matrix', 'complex_matrix', 'sum_to_zero_matrix', 'column_stochastic_matrix', 'row_stochastic_matrix']);
 /** Types that take `<lower, upper>` or `<offset, multiplier>`; the rest carry their own constraint. */
 const BOUNDABLE = new Set(['int', 'real', 'complex', 'vector', 'row_vector', 'matrix', 'complex_vector', 'complex_row_vector', 'complex_matrix']);
+
+const LITERAL_KEYS = ['IntLiteral', 'RealLiteral', 'DotNumeral', 'ImagLiteral', 'StringLiteral'];
 
 const PRINT_KINDS: Record<string, 'Print' | 'Reject' | 'FatalError'> = {
   print: 'Print',
@@ -200,7 +238,8 @@ class AstBuilder {
     for (const item of inOrder(n, ['Include', 'functionsBlock', 'programBlock', 'unknownBlock'])) {
       if (isToken(item)) includes.push(this.include(item));
       else if (item.name === 'functionsBlock') {
-        blocks.push({ kind: 'ProgramBlock', name: 'functions', items: this.functionItems(item), span: nodeSpan(item) });
+        const span = between(tok(item, 'Functions'), tok(item, 'RCurly'));
+        blocks.push({ kind: 'ProgramBlock', name: 'functions', items: this.functionItems(item), span });
       } else if (item.name === 'programBlock') {
         const block = this.programBlock(item);
         if (block) blocks.push(block);
@@ -243,7 +282,7 @@ class AstBuilder {
       this.unknownBlockName(words, nodeSpan(header));
       return undefined;
     }
-    return { kind: 'ProgramBlock', name: words as A.BlockName, items, span: nodeSpan(n) };
+    return { kind: 'ProgramBlock', name: words as A.BlockName, items, span: { start: nodeSpan(header).start, end: endOrNowhere(tok(n, 'RCurly')) } };
   }
 
   private unknownBlock(n: CstNode): void {
@@ -284,15 +323,10 @@ class AstBuilder {
     const name = this.declIdentifier(sub(n, 'declIdentifier')!, 'function');
     const params = subs(n, 'param').map((p) => this.param(p));
     const bodyNode = sub(n, 'block');
-    return {
-      kind: 'FunctionDef',
-      returnType,
-      name: name.name,
-      nameSpan: name.span,
-      params,
-      body: bodyNode ? this.block(bodyNode) : undefined,
-      span: nodeSpan(n),
-    };
+    const body = bodyNode ? this.block(bodyNode) : undefined;
+    const start = returnType ? returnType.span.start : startOrNowhere(tok(ret, 'Void'));
+    const end = body ? body.span.end : endOrNowhere(tok(n, 'Semicolon'));
+    return { kind: 'FunctionDef', returnType, name: name.name, nameSpan: name.span, params, body, span: { start, end } };
   }
 
   private param(n: CstNode): A.Param {
@@ -300,7 +334,9 @@ class AstBuilder {
     const type = this.funType(typeNode);
     const name = this.declIdentifier(sub(n, 'declIdentifier')!, 'argument');
     if (type.legacyArray) this.legacyFunType(typeNode, name.name);
-    return { dataOnly: tok(n, 'Data') !== undefined, type, name: name.name, span: nodeSpan(n) };
+    const data = tok(n, 'Data');
+    const span = { start: data ? startOrNowhere(data) : type.span.start, end: name.span.end };
+    return { dataOnly: data !== undefined, type, name: name.name, span };
   }
 
   private funType(n: CstNode): A.FunType {
@@ -309,10 +345,14 @@ class AstBuilder {
     const elem = sub(n, 'funElementType')!;
     const kw = tok(elem, 'FunType');
     const tuple = sub(elem, 'tupleFunType');
-    const type: A.FunType = { kind: 'FunType', base: kw ? (kw.image as A.FunType['base']) : 'tuple', arrayDims, span: nodeSpan(n) };
+    const array = tok(n, 'Array');
+    const elemSpan = kw ? tokenSpan(kw) : between(tok(tuple!, 'Tuple'), tok(tuple!, 'RParen'));
+    const start = array ? startOrNowhere(array) : elemSpan.start;
+    const end = dimsNode && !array ? endOrNowhere(tok(dimsNode, 'RSquare')) : elemSpan.end;
+    const type: A.FunType = { kind: 'FunType', base: kw ? (kw.image as A.FunType['base']) : 'tuple', arrayDims, span: { start, end } };
     if (tuple) {
       type.elements = subs(tuple, 'funType').map((t) => this.funType(t));
-      this.checkTupleArity(type.elements.length, toks(tuple, 'Comma').length, nodeSpan(tuple));
+      this.checkTupleArity(type.elements.length, toks(tuple, 'Comma').length, elemSpan);
     }
     if (dimsNode && !tok(n, 'Array')) type.legacyArray = true;
     return type;
@@ -349,7 +389,8 @@ class AstBuilder {
   private varDecl(n: CstNode): A.VarDecl[] {
     const arrayDimsNode = sub(n, 'arrayDims');
     const typeNode = sub(n, 'declType')!;
-    const span = nodeSpan(n);
+    const start = arrayDimsNode ? startOrNowhere(tok(arrayDimsNode, 'Array')) : this.declTypeStart(typeNode);
+    const span = { start, end: endOrNowhere(tok(n, 'Semicolon')) };
     return subs(n, 'declarator').map((d) => {
       const name = this.declIdentifier(sub(d, 'declIdentifier')!, 'variable');
       const legacyNode = sub(d, 'dimensions');
@@ -387,28 +428,37 @@ class AstBuilder {
     return subs(n, 'expression').map((e) => this.expr(e));
   }
 
+  private declTypeStart(n: CstNode): A.Position {
+    const tupleNode = sub(n, 'tupleDeclType');
+    return startOrNowhere(tupleNode ? tok(tupleNode, 'Tuple') : tok(n, 'DeclType'));
+  }
+
   private declType(n: CstNode): A.DeclType {
-    const span = nodeSpan(n);
     const tupleNode = sub(n, 'tupleDeclType');
     if (tupleNode) {
+      const span = between(tok(tupleNode, 'Tuple'), tok(tupleNode, 'RParen'));
       const elements = subs(tupleNode, 'tupleElement').map((el) => {
         const dimsNode = sub(el, 'arrayDims');
+        const type = this.declType(sub(el, 'declType')!);
+        const start = dimsNode ? startOrNowhere(tok(dimsNode, 'Array')) : type.span.start;
         return {
-          type: this.declType(sub(el, 'declType')!),
+          type,
           arrayDims: dimsNode ? this.dimensions(sub(dimsNode, 'dimensions')!) : [],
-          span: nodeSpan(el),
+          span: { start, end: type.span.end },
         };
       });
-      this.checkTupleArity(elements.length, toks(tupleNode, 'Comma').length, nodeSpan(tupleNode));
+      this.checkTupleArity(elements.length, toks(tupleNode, 'Comma').length, span);
       return { kind: 'DeclType', base: 'tuple', sizes: [], elements, span };
     }
     const kw = tok(n, 'DeclType')!;
     const base = kw.image as A.BaseTypeName;
     const sizesNode = sub(n, 'dimensions');
+    const boundsNode = sub(n, 'bounds');
+    const last = sizesNode ? tok(sizesNode, 'RSquare') : boundsNode ? tok(boundsNode, 'Greater') : kw;
+    const span = between(kw, last);
     const sizes = sizesNode ? this.dimensions(sizesNode) : [];
     const type: A.DeclType = { kind: 'DeclType', base, sizes, span };
-    this.checkSizes(base, sizes.length, sizesNode ? nodeSpan(sizesNode) : tokenSpan(kw));
-    const boundsNode = sub(n, 'bounds');
+    this.checkSizes(base, sizes.length, sizesNode ? between(tok(sizesNode, 'LSquare'), tok(sizesNode, 'RSquare')) : tokenSpan(kw));
     if (boundsNode) type.bounds = this.bounds(boundsNode, base);
     return type;
   }
@@ -430,7 +480,7 @@ class AstBuilder {
   }
 
   private bounds(n: CstNode, base: string): A.Bounds {
-    const span = nodeSpan(n);
+    const span = between(tok(n, 'Less'), tok(n, 'Greater'));
     const out: A.Bounds = { span };
     if (!BOUNDABLE.has(base)) {
       this.error(span, 'syntax/bounds', `'${base}' cannot have bounds: its constraint is part of the type`);
@@ -471,6 +521,7 @@ class AstBuilder {
     const key = firstKey(n);
     const c = key === undefined ? undefined : (n.children[key][0] as CstNode | undefined);
     if (key === undefined || !c) return [];
+    const upToSemicolon = (first: IToken | undefined) => between(first, tok(c, 'Semicolon'));
     switch (key) {
       case 'block':
         return [this.block(c)];
@@ -478,33 +529,42 @@ class AstBuilder {
         return this.varDecl(c);
       case 'ifStatement': {
         const [thenNode, elseNode] = subs(c, 'statement');
-        const stmt: A.If = { kind: 'If', condition: this.expr(sub(c, 'expression')!), then: this.body(thenNode), span: nodeSpan(c) };
-        if (elseNode) stmt.otherwise = this.body(elseNode);
+        const then = this.body(thenNode);
+        const otherwise = elseNode ? this.body(elseNode) : undefined;
+        const span = { start: startOrNowhere(tok(c, 'If')), end: (otherwise ?? then).span.end };
+        const stmt: A.If = { kind: 'If', condition: this.expr(sub(c, 'expression')!), then, span };
+        if (otherwise) stmt.otherwise = otherwise;
         return [stmt];
       }
-      case 'whileStatement':
-        return [{ kind: 'While', condition: this.expr(sub(c, 'expression')!), body: this.body(sub(c, 'statement')!), span: nodeSpan(c) }];
+      case 'whileStatement': {
+        const body = this.body(sub(c, 'statement')!);
+        const span = { start: startOrNowhere(tok(c, 'While')), end: body.span.end };
+        return [{ kind: 'While', condition: this.expr(sub(c, 'expression')!), body, span }];
+      }
       case 'forStatement':
         return [this.forStatement(c)];
       case 'breakStatement':
-        return [{ kind: 'Break', span: nodeSpan(c) }];
+        return [{ kind: 'Break', span: upToSemicolon(tok(c, 'Break')) }];
       case 'continueStatement':
-        return [{ kind: 'Continue', span: nodeSpan(c) }];
+        return [{ kind: 'Continue', span: upToSemicolon(tok(c, 'Continue')) }];
       case 'returnStatement': {
         const value = sub(c, 'expression');
-        return [value ? { kind: 'Return', value: this.expr(value), span: nodeSpan(c) } : { kind: 'Return', span: nodeSpan(c) }];
+        const span = upToSemicolon(tok(c, 'Return'));
+        return [value ? { kind: 'Return', value: this.expr(value), span } : { kind: 'Return', span }];
       }
       case 'printStatement': {
-        const word = (tok(c, 'Print') ?? tok(c, 'Reject') ?? tok(c, 'FatalError'))!.image;
+        const word = tok(c, 'Print') ?? tok(c, 'Reject') ?? tok(c, 'FatalError');
         const args = subs(c, 'expression').map((e) => this.expr(e, true));
-        return [{ kind: PRINT_KINDS[word], args, span: nodeSpan(c) }];
+        return [{ kind: PRINT_KINDS[word!.image], args, span: upToSemicolon(word) }];
       }
       case 'profileStatement': {
         const nameTok = tok(c, 'StringLiteral')!;
-        return [{ kind: 'Profile', name: unquote(nameTok.image), body: this.block(sub(c, 'block')!), span: nodeSpan(c) }];
+        const body = this.block(sub(c, 'block')!);
+        const span = { start: startOrNowhere(tok(c, 'Profile')), end: body.span.end };
+        return [{ kind: 'Profile', name: unquote(nameTok.image), body, span }];
       }
       case 'emptyStatement':
-        return [{ kind: 'Empty', span: nodeSpan(c) }];
+        return [{ kind: 'Empty', span: upToSemicolon(tok(c, 'Semicolon')) }];
       case 'expressionStatement': {
         const s = this.expressionStatement(c);
         return s ? [s] : [];
@@ -518,19 +578,20 @@ class AstBuilder {
   private body(n: CstNode): A.Stmt {
     const stmts = this.statement(n);
     if (stmts.length === 1) return stmts[0];
-    const span = nodeSpan(n);
-    return stmts.length === 0 ? { kind: 'Empty', span } : { kind: 'Block', statements: stmts, span };
+    if (stmts.length === 0) return { kind: 'Empty', span: nodeSpan(n) };
+    return { kind: 'Block', statements: stmts, span: join(stmts[0].span, stmts[stmts.length - 1].span) };
   }
 
   private block(n: CstNode): A.Block {
-    return { kind: 'Block', statements: subs(n, 'statement').flatMap((s) => this.statement(s)), span: nodeSpan(n) };
+    const span = between(tok(n, 'LCurly'), tok(n, 'RCurly'));
+    return { kind: 'Block', statements: subs(n, 'statement').flatMap((s) => this.statement(s)), span };
   }
 
   private forStatement(n: CstNode): A.For | A.ForEach {
     const v = this.declIdentifier(sub(n, 'declIdentifier')!, 'loop variable');
     const [first, second] = subs(n, 'expression');
     const body = this.body(sub(n, 'statement')!);
-    const span = nodeSpan(n);
+    const span = { start: startOrNowhere(tok(n, 'For')), end: body.span.end };
     if (second) {
       return { kind: 'For', variable: v.name, variableSpan: v.span, lower: this.expr(first), upper: this.expr(second), body, span };
     }
@@ -538,15 +599,17 @@ class AstBuilder {
   }
 
   private expressionStatement(n: CstNode): A.Stmt | undefined {
-    const span = nodeSpan(n);
     const question = tok(n, 'Question');
     const exprs = subs(n, 'expression');
     const rhsNode = question ? exprs[2] : exprs[0];
     const opTok = tok(n, 'AssignOp');
+    const semicolon = endOrNowhere(tok(n, 'Semicolon'));
     if (opTok?.image === '+=' && this.isBareTarget(n)) {
-      return { kind: 'TargetPlus', expr: this.expr(rhsNode), span };
+      const target = tok(sub(n, 'leadingOperand')!, 'Target');
+      return { kind: 'TargetPlus', expr: this.expr(rhsNode), span: { start: startOrNowhere(target), end: semicolon } };
     }
     const lhs = this.leadingExpression(n);
+    const span = { start: lhs.span.start, end: semicolon };
     if (opTok) {
       let op = opTok.image as A.AssignOp;
       if (opTok.image === '<-') {
@@ -621,16 +684,15 @@ class AstBuilder {
   private isBareTarget(n: CstNode): boolean {
     if (tok(n, 'BinaryOp') || tok(n, 'Question')) return false;
     const lead = sub(n, 'leadingOperand')!;
-    if (tok(lead, 'PrefixOp') || tok(lead, 'PowerOp') || sub(lead, 'indexSuffix') || tok(lead, 'Transpose') || tok(lead, 'DotNumeral')) {
+    if (tok(lead, 'PrefixOp') || tok(lead, 'PowerOp') || sub(lead, 'indexSuffix') || tok(lead, 'Transpose') || tok(lead, 'projection')) {
       return false;
     }
-    const primary = sub(lead, 'leadingPrimary')!;
-    return tok(primary, 'Target') !== undefined && tok(primary, 'LParen') === undefined;
+    return tok(lead, 'Target') !== undefined && tok(lead, 'LParen') === undefined;
   }
 
   private truncation(n: CstNode): A.Truncation {
     const comma = tok(n, 'Comma')!;
-    const out: A.Truncation = { span: nodeSpan(n) };
+    const out: A.Truncation = { span: between(tok(n, 'Identifier'), tok(n, 'RSquare')) };
     for (const e of subs(n, 'expression')) {
       const value = this.expr(e);
       if (offsetOf(e) < comma.startOffset) out.lower = value;
@@ -645,7 +707,7 @@ class AstBuilder {
   /** `allowString`: only the direct arguments of print/reject/fatal_error may be strings. */
   private expr(n: CstNode, allowString = false): A.Expr {
     const question = tok(n, 'Question');
-    const condition = this.chain(sub(n, 'infixChain')!, 'BinaryOp', allowString && !question);
+    const condition = this.chain(n, 'BinaryOp', allowString && !question);
     if (!question) return condition;
     const [thenNode, elseNode] = subs(n, 'expression');
     const then = this.expr(thenNode);
@@ -668,9 +730,8 @@ class AstBuilder {
   private operand(n: CstNode, allowString: boolean): A.Expr {
     const prefixes = toks(n, 'PrefixOp');
     const power = tok(n, 'PowerOp');
-    const postfixes = inOrder(n, ['indexSuffix', 'Transpose', 'DotNumeral']);
-    const primaryNode = sub(n, 'primary') ?? sub(n, 'leadingPrimary')!;
-    let e = this.primary(primaryNode, allowString && prefixes.length === 0 && postfixes.length === 0 && !power);
+    const postfixes = inOrder(n, ['indexSuffix', 'Transpose', 'projection']);
+    let e = this.primary(n, allowString && prefixes.length === 0 && postfixes.length === 0 && !power);
     for (const p of postfixes) {
       if (!isToken(p)) {
         e = { kind: 'Indexed', target: e, indices: this.indices(p), span: join(e.span, between(tok(p, 'LSquare'), tok(p, 'RSquare'))) };
@@ -693,25 +754,25 @@ class AstBuilder {
   private indices(n: CstNode): A.Index[] {
     // Separators in order, so an empty position (`x[, 1]`) gets a zero-width span where it stands.
     const separators = [tok(n, 'LSquare')!, ...toks(n, 'Comma')];
-    return subs(n, 'index').map((ix, i) => {
-      const exprs = subs(ix, 'expression');
+    return subs(n, 'index').map((ix, i): A.Index => {
       const colon = tok(ix, 'Colon');
-      const empty = exprs.length === 0 && !colon;
-      const at = endOf(separators[i] ?? separators[0]);
-      const span = empty ? { start: at, end: at } : nodeSpan(ix);
+      const exprs = subs(ix, 'expression').map((e) => this.expr(e));
       if (!colon) {
-        return empty ? { kind: 'Slice', span } : { kind: 'Single', expr: this.expr(exprs[0]), span };
+        if (exprs.length === 1) return { kind: 'Single', expr: exprs[0], span: exprs[0].span };
+        const at = endOrNowhere(separators[i] ?? separators[0]);
+        return { kind: 'Slice', span: { start: at, end: at } };
       }
-      const slice: A.Index = { kind: 'Slice', span };
+      const slice: A.Index = { kind: 'Slice', span: tokenSpan(colon) };
       for (const e of exprs) {
-        if (offsetOf(e) < colon.startOffset) slice.lower = this.expr(e);
-        else slice.upper = this.expr(e);
+        if (e.span.start.offset < colon.startOffset) slice.lower = e;
+        else slice.upper = e;
       }
+      slice.span = { start: slice.lower ? slice.lower.span.start : startOrNowhere(colon), end: slice.upper ? slice.upper.span.end : endOrNowhere(colon) };
       return slice;
     });
   }
 
-  /** `primary` and `leadingPrimary`. */
+  /** The primary inside an `operand` or `leadingOperand` node. */
   private primary(n: CstNode, allowString: boolean): A.Expr {
     const name = tok(n, 'Identifier');
     if (name) {
@@ -729,9 +790,12 @@ class AstBuilder {
       }
       return { kind: 'Call', name: 'target', nameSpan: tokenSpan(target), args: [], conditional: false, span: between(target, close ?? target) };
     }
-    const key = firstKey(n)!;
-    const c = n.children[key][0];
-    if (isToken(c)) return this.literal(key, c, allowString);
+    for (const key of LITERAL_KEYS) {
+      const t = tok(n, key);
+      if (t) return this.literal(key, t, allowString);
+    }
+    const key = n.children.parenOrTuple ? 'parenOrTuple' : n.children.arrayExpr ? 'arrayExpr' : 'rowVectorExpr';
+    const c = sub(n, key)!;
     switch (key) {
       case 'parenOrTuple': {
         const elements = subs(c, 'expression').map((e) => this.expr(e));

@@ -155,7 +155,7 @@ export class CodeGenerator {
   private emitParams(params: VarDecl[], jacobian: string): void {
     params.forEach((p, i) => {
       const bounds = this.boundsObject(p.type);
-      this.w.line(`const ${varName(p.name)} = $.param($u, $layout[${i}], ${bounds}, ${jacobian});`);
+      this.w.line(`const ${varName(p.name)} = $.param($u, $layout.entries[${i}], ${bounds}, ${jacobian});`);
     });
   }
 
@@ -394,6 +394,12 @@ export class CodeGenerator {
     const name = s.resolved?.name ?? s.distribution;
     const lhs = this.expr(s.lhs);
     const args = s.args.map((a) => this.expr(a));
+    if (s.resolved?.source === 'user') {
+      if (s.truncation) fail(s, 'truncation of user-defined distributions is not supported yet');
+      const f = this.userFunctionFor(s, name, s.resolved.argTypes);
+      this.w.line(`${this.target}.push(${f}(${[lhs, ...args].join(', ')}));`);
+      return;
+    }
     const density = this.site(name, [s.lhs, ...s.args].map(typeOf));
     if (!s.truncation) {
       this.w.line(`${this.target}.push(${density}.call([${[lhs, ...args].join(', ')}]));`);
@@ -521,13 +527,16 @@ export class CodeGenerator {
   }
 
   private userFunction(e: Call, name: string): string {
+    return this.userFunctionFor(e, name, e.resolved!.argTypes);
+  }
+
+  private userFunctionFor(node: { span: Call['span'] }, name: string, want: readonly StanType[]): string {
     const defs = (findBlock(this.program, 'functions')?.items ?? []).filter(
       (i): i is FunctionDef => i.kind === 'FunctionDef' && i.name === name && !!i.body,
     );
-    if (defs.length === 0) fail(e, `function '${name}' is declared but never defined`);
+    if (defs.length === 0) fail(node, `function '${name}' is declared but never defined`);
     if (defs.length === 1) return funName(name, 0);
     // Overloads: pick the definition whose parameter types match the resolved argument types.
-    const want = e.resolved!.argTypes;
     const idx = defs.findIndex((d) => d.params.length === want.length && d.params.every((p, k) => sameFunType(p.type, want[k])));
     return funName(name, Math.max(0, idx));
   }

@@ -216,7 +216,14 @@ export function luDecompose(A: Float64Array, n: number, LU: Float64Array, piv: I
 }
 
 /** X = A⁻¹ B from the LU factors, B [n×m]. */
-export function luSolve(LU: Float64Array, piv: Int32Array, n: number, B: Float64Array, m: number, X: Float64Array): void {
+export function luSolve(
+  LU: Float64Array,
+  piv: Int32Array,
+  n: number,
+  B: Float64Array,
+  m: number,
+  X: Float64Array,
+): void {
   for (let i = 0; i < n; i++) for (let c = 0; c < m; c++) X[i * m + c] = B[piv[i] * m + c];
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < i; k++) {
@@ -235,7 +242,14 @@ export function luSolve(LU: Float64Array, piv: Int32Array, n: number, B: Float64
 }
 
 /** X = A'⁻¹ B from the LU factors of A, B [n×m]. */
-export function luSolveT(LU: Float64Array, piv: Int32Array, n: number, B: Float64Array, m: number, X: Float64Array): void {
+export function luSolveT(
+  LU: Float64Array,
+  piv: Int32Array,
+  n: number,
+  B: Float64Array,
+  m: number,
+  X: Float64Array,
+): void {
   // A' = U' L' P, so solve U' Y = B, then L' Z = Y, then X = P' Z.
   const Y = new Float64Array(n * m);
   for (let i = 0; i < n; i++) {

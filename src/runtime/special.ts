@@ -226,7 +226,11 @@ export function tetragamma(x: number): number {
     (3 / 6 -
       r2 *
         (5 / 30 -
-          r2 * (7 / 42 - r2 * (9 / 30 - r2 * ((11 * 5) / 66 - r2 * ((13 * 691) / 2730 - r2 * ((15 * 7) / 6 - (r2 * 17 * 3617) / 510)))))));
+          r2 *
+            (7 / 42 -
+              r2 *
+                (9 / 30 -
+                  r2 * ((11 * 5) / 66 - r2 * ((13 * 691) / 2730 - r2 * ((15 * 7) / 6 - (r2 * 17 * 3617) / 510)))))));
   return acc - r2 - r2 * r - series;
 }
 
@@ -267,7 +271,7 @@ export const lchoose = binomialCoefficientLog;
 
 /** log of the multivariate gamma function Γ_k(x). */
 export function lmgamma(k: number, x: number): number {
-  let r = (k * (k - 1) * 0.25) * LOG_PI;
+  let r = k * (k - 1) * 0.25 * LOG_PI;
   for (let j = 1; j <= k; j++) r += lgamma(x + (1 - j) / 2);
   return r;
 }
@@ -379,17 +383,41 @@ function poly(c: readonly number[], x: number): number {
 const ERX = 8.45062911510467529297e-1;
 const EFX = 1.28379167095512586316e-1;
 // erf on [0, 0.84375]: x + x*P(x²)/Q(x²)
-const PP = [1.28379167095512558561e-1, -3.2504210724700149937e-1, -2.84817495755985104766e-2, -5.77027029648944159157e-3, -2.37630166566501626084e-5];
-const QQ = [1, 3.97917223959155352819e-1, 6.50222499887672944485e-2, 5.08130628187576562776e-3, 1.32494738004321644526e-4, -3.9602282787753681232e-6];
+const PP = [
+  1.28379167095512558561e-1, -3.2504210724700149937e-1, -2.84817495755985104766e-2, -5.77027029648944159157e-3,
+  -2.37630166566501626084e-5,
+];
+const QQ = [
+  1, 3.97917223959155352819e-1, 6.50222499887672944485e-2, 5.08130628187576562776e-3, 1.32494738004321644526e-4,
+  -3.9602282787753681232e-6,
+];
 // erf on [0.84375, 1.25]: erx + P(s)/Q(s), s = |x| - 1
-const PA = [-2.36211856075265944077e-3, 4.14856118683748331666e-1, -3.72207876035701323847e-1, 3.18346619901161753674e-1, -1.10894694282396677476e-1, 3.54783043256182359371e-2, -2.166375594868790843e-3];
-const QA = [1, 1.06420880400844228286e-1, 5.40397917702171048937e-1, 7.18286544141962662868e-2, 1.26171219808761642112e-1, 1.36370839120290507362e-2, 1.1984499846799107417e-2];
+const PA = [
+  -2.36211856075265944077e-3, 4.14856118683748331666e-1, -3.72207876035701323847e-1, 3.18346619901161753674e-1,
+  -1.10894694282396677476e-1, 3.54783043256182359371e-2, -2.166375594868790843e-3,
+];
+const QA = [
+  1, 1.06420880400844228286e-1, 5.40397917702171048937e-1, 7.18286544141962662868e-2, 1.26171219808761642112e-1,
+  1.36370839120290507362e-2, 1.1984499846799107417e-2,
+];
 // erfc on [1.25, 1/0.35]: exp(-x² - 0.5625 + R(1/x²)/S(1/x²)) / x
-const RA = [-9.86494403484714822705e-3, -6.93858572707181764372e-1, -1.05586262253232909814e1, -6.23753324503260060396e1, -1.62396669462573470355e2, -1.84605092906711035994e2, -8.12874355063065934246e1, -9.81432934416914548592];
-const SA = [1, 1.96512716674392571292e1, 1.376577541435190426e2, 4.34565877475229228821e2, 6.45387271733267880336e2, 4.29008140027567833386e2, 1.08635005541779435134e2, 6.57024977031928170135, -6.04244152148580987438e-2];
+const RA = [
+  -9.86494403484714822705e-3, -6.93858572707181764372e-1, -1.05586262253232909814e1, -6.23753324503260060396e1,
+  -1.62396669462573470355e2, -1.84605092906711035994e2, -8.12874355063065934246e1, -9.81432934416914548592,
+];
+const SA = [
+  1, 1.96512716674392571292e1, 1.376577541435190426e2, 4.34565877475229228821e2, 6.45387271733267880336e2,
+  4.29008140027567833386e2, 1.08635005541779435134e2, 6.57024977031928170135, -6.04244152148580987438e-2,
+];
 // erfc on [1/0.35, 28]
-const RB = [-9.86494292470009928597e-3, -7.99283237680523006574e-1, -1.77579549177547519889e1, -1.60636384855821916062e2, -6.37566443368389627722e2, -1.02509513161107724954e3, -4.83519191608651397019e2];
-const SB = [1, 3.03380607434824582924e1, 3.25792512996573918826e2, 1.53672958608443695994e3, 3.19985821950859553908e3, 2.55305040643316442583e3, 4.74528541206955367215e2, -2.24409524465858183362e1];
+const RB = [
+  -9.86494292470009928597e-3, -7.99283237680523006574e-1, -1.77579549177547519889e1, -1.60636384855821916062e2,
+  -6.37566443368389627722e2, -1.02509513161107724954e3, -4.83519191608651397019e2,
+];
+const SB = [
+  1, 3.03380607434824582924e1, 3.25792512996573918826e2, 1.53672958608443695994e3, 3.19985821950859553908e3,
+  2.55305040643316442583e3, 4.74528541206955367215e2, -2.24409524465858183362e1,
+];
 
 /** erfc(|x|) * |x| for |x| >= 1.25 (the asymptotic region), without the division. */
 function erfcTailTimesX(ax: number): number {
@@ -451,12 +479,30 @@ export function PhiApprox(x: number): number {
 }
 
 // Wichura's AS 241 (PPND16), accurate to about 1e-16.
-const AS241_A = [3.387132872796366608, 1.3314166789178437745e2, 1.9715909503065514427e3, 1.3731693765509461125e4, 4.5921953931549871457e4, 6.7265770927008700853e4, 3.3430575583588128105e4, 2.5090809287301226727e3];
-const AS241_B = [1, 4.2313330701600911252e1, 6.871870074920579083e2, 5.3941960214247511077e3, 2.1213794301586595867e4, 3.930789580009271061e4, 2.8729085735721942674e4, 5.226495278852854561e3];
-const AS241_C = [1.42343711074968357734, 4.6303378461565452959, 5.7694972214606914055, 3.64784832476320460504, 1.27045825245236838258, 2.4178072517745061177e-1, 2.27238449892691845833e-2, 7.7454501427834140764e-4];
-const AS241_D = [1, 2.05319162663775882187, 1.6763848301838038494, 6.8976733498510000455e-1, 1.4810397642748007459e-1, 1.51986665636164571966e-2, 5.475938084995344946e-4, 1.05075007164441684324e-9];
-const AS241_E = [6.6579046435011037772, 5.4637849111641143699, 1.7848265399172913358, 2.9656057182850489123e-1, 2.6532189526576123093e-2, 1.2426609473880784386e-3, 2.71155556874348757815e-5, 2.01033439929228813265e-7];
-const AS241_F = [1, 5.9983220655588793769e-1, 1.3692988092273580531e-1, 1.48753612908506148525e-2, 7.868691311456132591e-4, 1.8463183175100546818e-5, 1.4215117583164458887e-7, 2.04426310338993978564e-15];
+const AS241_A = [
+  3.387132872796366608, 1.3314166789178437745e2, 1.9715909503065514427e3, 1.3731693765509461125e4,
+  4.5921953931549871457e4, 6.7265770927008700853e4, 3.3430575583588128105e4, 2.5090809287301226727e3,
+];
+const AS241_B = [
+  1, 4.2313330701600911252e1, 6.871870074920579083e2, 5.3941960214247511077e3, 2.1213794301586595867e4,
+  3.930789580009271061e4, 2.8729085735721942674e4, 5.226495278852854561e3,
+];
+const AS241_C = [
+  1.42343711074968357734, 4.6303378461565452959, 5.7694972214606914055, 3.64784832476320460504, 1.27045825245236838258,
+  2.4178072517745061177e-1, 2.27238449892691845833e-2, 7.7454501427834140764e-4,
+];
+const AS241_D = [
+  1, 2.05319162663775882187, 1.6763848301838038494, 6.8976733498510000455e-1, 1.4810397642748007459e-1,
+  1.51986665636164571966e-2, 5.475938084995344946e-4, 1.05075007164441684324e-9,
+];
+const AS241_E = [
+  6.6579046435011037772, 5.4637849111641143699, 1.7848265399172913358, 2.9656057182850489123e-1,
+  2.6532189526576123093e-2, 1.2426609473880784386e-3, 2.71155556874348757815e-5, 2.01033439929228813265e-7,
+];
+const AS241_F = [
+  1, 5.9983220655588793769e-1, 1.3692988092273580531e-1, 1.48753612908506148525e-2, 7.868691311456132591e-4,
+  1.8463183175100546818e-5, 1.4215117583164458887e-7, 2.04426310338993978564e-15,
+];
 
 /** Inverse of Φ; NaN outside [0, 1], ∓Infinity at 0 and 1. */
 export function invPhi(p: number): number {
@@ -597,7 +643,7 @@ function owensTSmallA(h: number, a: number): number {
     for (let i = 0; i < GL_N; i++) {
       const x = mid + 0.5 * width * GL_X[i];
       const q = 1 + x * x;
-      s += GL_W[i] * Math.exp(hh * q) / q;
+      s += (GL_W[i] * Math.exp(hh * q)) / q;
     }
   }
   return (s * 0.5 * width) / (2 * Math.PI);
@@ -779,7 +825,7 @@ function betaCf(a: number, b: number, x: number, out: Float64Array | number[]): 
         const u = -(a + m) * (qab + m) * x;
         const v = (a + m2) * (qap + m2);
         aa = u / v;
-        const dua = -((qab + m) + (a + m)) * x;
+        const dua = -(qab + m + (a + m)) * x;
         const dub = -(a + m) * x;
         const dv = qap + m2 + (a + m2);
         aaa = (dua * v - u * dv) / (v * v);
@@ -898,4 +944,152 @@ export function logBesselI(v: number, z: number): number {
   }
   const logSeries = logScale === 0 ? Math.log1p(s) : Math.log(s) + logScale;
   return v * Math.log(0.5 * z) - lgamma(v + 1) + logSeries;
+}
+
+// ---------------------------------------------------------------------------------------
+// Bessel functions of integer order (Stan's bessel_first_kind, bessel_second_kind,
+// modified_bessel_first_kind, modified_bessel_second_kind).
+
+/** Hankel's large-x expansion: [J_ν(x), Y_ν(x)] for x > 25 (ν small). */
+function besselJYAsymptotic(nu: number, x: number): [number, number] {
+  const mu = 4 * nu * nu;
+  let p = 1;
+  let q = 0;
+  let term = 1;
+  for (let k = 1; k < 100; k++) {
+    const next = (term * (mu - (2 * k - 1) * (2 * k - 1))) / (k * 8 * x);
+    if (Math.abs(next) > Math.abs(term) && k > 2) break;
+    term = next;
+    // a_k / x^k contributes to Q for odd k, to P for even k, with signs (-1)^floor(k/2)
+    const sign = Math.floor(k / 2) % 2 === 0 ? 1 : -1;
+    if (k % 2 === 1) q += sign * term;
+    else p += sign * term;
+    if (Math.abs(term) < EPS * 1e-3) break;
+  }
+  const chi = x - (nu / 2 + 0.25) * Math.PI;
+  const f = Math.sqrt(2 / (Math.PI * x));
+  const c = Math.cos(chi);
+  const s = Math.sin(chi);
+  return [f * (p * c - q * s), f * (p * s + q * c)];
+}
+
+/**
+ * J_0..J_n(x) for x > 0 by Miller's backward recurrence, normalized with
+ * 1 = J_0 + 2 Σ J_2k; returns the array of J_k for k <= max(n, m) where m covers the
+ * terms the Neumann series of Y needs.
+ */
+function besselJMiller(n: number, x: number): Float64Array {
+  const top = Math.max(n, Math.ceil(x));
+  let start = top + 20 + Math.ceil(Math.sqrt(60 * top));
+  if (start % 2 === 1) start++;
+  const J = new Float64Array(start + 2);
+  let jp = 0; // J_{k+1}
+  let jk = 1e-300; // J_k
+  let sum = 0;
+  J[start] = jk;
+  for (let k = start; k > 0; k--) {
+    const jm = ((2 * k) / x) * jk - jp; // J_{k-1}
+    jp = jk;
+    jk = jm;
+    J[k - 1] = jk;
+    if ((k - 1) % 2 === 0 && k - 1 > 0) sum += 2 * jk;
+    if (Math.abs(jk) > 1e250) {
+      // rescale everything so far
+      for (let i = k - 1; i <= start; i++) J[i] *= 1e-250;
+      jp *= 1e-250;
+      jk *= 1e-250;
+      sum *= 1e-250;
+    }
+  }
+  const norm = J[0] + sum;
+  for (let i = 0; i <= start; i++) J[i] /= norm;
+  return J;
+}
+
+/** J_n(x), integer n. */
+export function besselJ(n: number, x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (n < 0) return (n % 2 === 0 ? 1 : -1) * besselJ(-n, x);
+  if (x < 0) return (n % 2 === 0 ? 1 : -1) * besselJ(n, -x);
+  if (x === 0) return n === 0 ? 1 : 0;
+  if (x === Infinity) return 0;
+  if (x > 25 && n < x / 2) {
+    // Upward recurrence is stable while k < x.
+    let j0 = besselJYAsymptotic(0, x)[0];
+    if (n === 0) return j0;
+    let j1 = besselJYAsymptotic(1, x)[0];
+    for (let k = 1; k < n; k++) {
+      const j2 = ((2 * k) / x) * j1 - j0;
+      j0 = j1;
+      j1 = j2;
+    }
+    return j1;
+  }
+  return besselJMiller(n, x)[n];
+}
+
+/** Y_n(x), integer n >= 0, x > 0 (NaN for x <= 0). */
+export function besselY(n: number, x: number): number {
+  if (Number.isNaN(x) || x < 0) return NaN;
+  if (x === 0) return -Infinity;
+  if (n < 0) return (n % 2 === 0 ? 1 : -1) * besselY(-n, x);
+  let y0: number;
+  let y1: number;
+  if (x > 25) {
+    y0 = besselJYAsymptotic(0, x)[1];
+    y1 = besselJYAsymptotic(1, x)[1];
+  } else {
+    // Neumann series: Y_0 = (2/π)(log(x/2) + γ) J_0 - (4/π) Σ_k (-1)^k J_2k / k, and
+    // Y_1 = -Y_0' = -(2/π)(J_0/x - (log(x/2) + γ) J_1) + (2/π) Σ_k (-1)^k (J_2k-1 - J_2k+1) / k.
+    const J = besselJMiller(2, x);
+    const l = Math.log(0.5 * x) + EULER_GAMMA;
+    let s0 = 0;
+    let s1 = 0;
+    for (let k = 1; 2 * k + 1 < J.length; k++) {
+      const sg = k % 2 === 0 ? 1 : -1;
+      s0 += (sg * J[2 * k]) / k;
+      s1 += (sg * (J[2 * k - 1] - J[2 * k + 1])) / k;
+    }
+    y0 = (2 / Math.PI) * l * J[0] - (4 / Math.PI) * s0;
+    y1 = -(2 / Math.PI) * (J[0] / x - l * J[1]) + (2 / Math.PI) * s1;
+  }
+  if (n === 0) return y0;
+  for (let k = 1; k < n; k++) {
+    const y2 = ((2 * k) / x) * y1 - y0;
+    y0 = y1;
+    y1 = y2;
+  }
+  return y1;
+}
+
+/** I_n(z) (real order n >= 0 as in logBesselI; symmetric for negative integer orders). */
+export function besselI(n: number, z: number): number {
+  if (n < 0 && Number.isInteger(n)) n = -n;
+  if (z < 0 && Number.isInteger(n)) return (n % 2 === 0 ? 1 : -1) * besselI(n, -z);
+  return Math.exp(logBesselI(n, z));
+}
+
+/**
+ * K_n(z) = ∫_0^∞ exp(-z cosh t) cosh(n t) dt for z > 0, by the trapezoidal rule, which
+ * converges geometrically for this analytic, rapidly decaying integrand.
+ */
+export function besselK(n: number, z: number): number {
+  if (Number.isNaN(z) || z < 0) return NaN;
+  if (z === 0) return Infinity;
+  if (z === Infinity) return 0;
+  n = Math.abs(n);
+  // Scale by e^{-m} with m the integrand's log-maximum, so large orders do not overflow early.
+  const logf = (t: number) => -z * Math.cosh(t) + n * t + Math.log1p(Math.exp(-2 * n * t)) - Math.LN2;
+  // The peak: sinh t = n / z
+  const tPeak = Math.asinh(n / z);
+  const m = logf(tPeak);
+  const h = 0.08;
+  let s = 0.5 * Math.exp(logf(0) - m);
+  for (let k = 1; k < 100000; k++) {
+    const t = k * h;
+    const v = Math.exp(logf(t) - m);
+    s += v;
+    if (t > tPeak && v < 1e-18 * s) break;
+  }
+  return Math.exp(m) * s * h;
 }

@@ -64,14 +64,19 @@ const repArray: Builtin = (args) => {
   }
   if (Array.isArray(x)) {
     // Tuples: nested JS arrays of the same tuple value.
-    const build = (d: number): RuntimeValue => (d === counts.length ? x : Array.from({ length: counts[d] }, () => build(d + 1)));
+    const build = (d: number): RuntimeValue =>
+      d === counts.length ? x : Array.from({ length: counts[d] }, () => build(d + 1));
     return build(0);
   }
   const inner = typeof x === 'number' ? 1 : x.size;
   const shape: Shape = [...counts, ...(typeof x === 'number' ? [] : x.shape)];
   const n = sizeOf(shape);
   if (typeof x === 'number') return new Tensor(shape, new Float64Array(n).fill(x), false);
-  return gatherOne(x, shape, range(n, (q) => q % inner));
+  return gatherOne(
+    x,
+    shape,
+    range(n, (q) => q % inner),
+  );
 };
 
 /** Eigen's integer LinSpaced, which Stan's linspaced_int_array uses. */
@@ -106,7 +111,11 @@ function slice(x: RuntimeValue, from: number, n: number): RuntimeValue {
   const t = x as Tensor;
   const inner = t.shape.length === 0 ? 1 : t.size / Math.max(1, t.shape[0]);
   const shape = [n, ...t.shape.slice(1)];
-  return gatherOne(t, shape, range(n * inner, (q) => from * inner + q));
+  return gatherOne(
+    t,
+    shape,
+    range(n * inner, (q) => from * inner + q),
+  );
 }
 
 function lengthOf(x: RuntimeValue): number {
@@ -149,14 +158,19 @@ const reverse: Builtin = (args) => {
   if (typeof t === 'number') return t;
   const n = leading(t);
   const inner = t.shape.length === 0 ? 1 : t.size / Math.max(1, n);
-  return gatherOne(t, t.shape, range(t.size, (q) => (n - 1 - Math.floor(q / inner)) * inner + (q % inner)));
+  return gatherOne(
+    t,
+    t.shape,
+    range(t.size, (q) => (n - 1 - Math.floor(q / inner)) * inner + (q % inner)),
+  );
 };
 
 const appendArray: Builtin = (args) => {
   const x = args[0];
   const y = args[1];
   if (Array.isArray(x) || Array.isArray(y)) {
-    if (!Array.isArray(x) || !Array.isArray(y)) throw new RuntimeError('append_array: arguments must have the same type');
+    if (!Array.isArray(x) || !Array.isArray(y))
+      throw new RuntimeError('append_array: arguments must have the same type');
     return [...x, ...y];
   }
   const a = x as Tensor;
@@ -167,7 +181,9 @@ const appendArray: Builtin = (args) => {
   if (a.size > 0 && b.size > 0) {
     for (let d = 0; d < Math.max(ra.length, rb.length); d++) {
       if (ra[d] !== rb[d]) {
-        throw new RuntimeError(`append_array: dimension ${d + 2} of x (${ra[d]}) and of y (${rb[d]}) must match in size`);
+        throw new RuntimeError(
+          `append_array: dimension ${d + 2} of x (${ra[d]}) and of y (${rb[d]}) must match in size`,
+        );
       }
     }
   }
@@ -273,10 +289,18 @@ const toArray1d: Builtin = (args, ctx) => {
   if (typeof x === 'number') return new Tensor([1], Float64Array.of(x), false);
   if (isMatrixArg(ctx, 0, x) && x.shape.length === 2) {
     const [r, c] = x.shape;
-    return gatherOne(x, [r * c], range(r * c, (q) => (q % r) * c + Math.floor(q / r)));
+    return gatherOne(
+      x,
+      [r * c],
+      range(r * c, (q) => (q % r) * c + Math.floor(q / r)),
+    );
   }
   if (!x.batched) return new Tensor([x.size], x.val.slice(), false);
-  return gatherOne(x, [x.size], range(x.size, (k) => k));
+  return gatherOne(
+    x,
+    [x.size],
+    range(x.size, (k) => k),
+  );
 };
 
 export const table: BuiltinTable = {
@@ -297,7 +321,11 @@ export const table: BuiltinTable = {
   to_array_1d: toArray1d,
   linspaced_array: (args) => {
     const n = num(args[0], 'linspaced_array');
-    return new Tensor([n], linspaced('linspaced_array', n, num(args[1], 'linspaced_array'), num(args[2], 'linspaced_array')), false);
+    return new Tensor(
+      [n],
+      linspaced('linspaced_array', n, num(args[1], 'linspaced_array'), num(args[2], 'linspaced_array')),
+      false,
+    );
   },
   linspaced_int_array: (args) => {
     const n = num(args[0], 'linspaced_int_array');

@@ -44,7 +44,12 @@ function unary(
 
 /** A kernel over k arguments, lifted element-wise (scalars broadcast against containers). */
 function lifted(name: string, kernel: Kernel): Builtin {
-  return (args) => mapElementwise(args.map((a) => val(a, name)), kernel, name);
+  return (args) =>
+    mapElementwise(
+      args.map((a) => val(a, name)),
+      kernel,
+      name,
+    );
 }
 
 /**
@@ -65,6 +70,19 @@ function intValued(name: string, f: (x: number) => number): Builtin {
       }
     }
     return a.shape.length === 0 ? out[0] : new Tensor(a.shape, out, false);
+  };
+}
+
+/** An int-valued function of two scalars (the logical_* forms of the operators). */
+function intValued2(name: string, f: (a: number, b: number) => boolean): Builtin {
+  return (args) => {
+    const a = val(args[0], name);
+    const b = val(args[1], name);
+    const pick = (x: Value, c: number) => (typeof x === 'number' ? x : x.val[x.batched ? c : 0]);
+    const C = Math.max(isBatched(a) ? a.val.length : 1, isBatched(b) ? b.val.length : 1);
+    const first = f(pick(a, 0), pick(b, 0));
+    for (let c = 1; c < C; c++) if (f(pick(a, c), pick(b, c)) !== first) throw new ChainsDiverge();
+    return first ? 1 : 0;
   };
 }
 
@@ -98,13 +116,33 @@ const elementwise: BuiltinTable = {
   exp: unary('exp', Math.exp, (_x, v) => v),
   log1p: unary('log1p', Math.log1p, (x) => 1 / (1 + x), checkAtLeast('log1p', 'x', -1)),
   expm1: unary('expm1', Math.expm1, (_x, v) => v + 1),
-  exp2: unary('exp2', (x) => Math.pow(2, x), (_x, v) => v * LN2),
+  exp2: unary(
+    'exp2',
+    (x) => Math.pow(2, x),
+    (_x, v) => v * LN2,
+  ),
   sqrt: unary('sqrt', Math.sqrt, (_x, v) => 0.5 / v),
   cbrt: unary('cbrt', Math.cbrt, (_x, v) => 1 / (3 * v * v)),
-  square: unary('square', (x) => x * x, (x) => 2 * x),
-  inv: unary('inv', (x) => 1 / x, (x) => -1 / (x * x)),
-  inv_sqrt: unary('inv_sqrt', (x) => 1 / Math.sqrt(x), (x, v) => (-0.5 * v) / x),
-  inv_square: unary('inv_square', (x) => 1 / (x * x), (x) => -2 / (x * x * x)),
+  square: unary(
+    'square',
+    (x) => x * x,
+    (x) => 2 * x,
+  ),
+  inv: unary(
+    'inv',
+    (x) => 1 / x,
+    (x) => -1 / (x * x),
+  ),
+  inv_sqrt: unary(
+    'inv_sqrt',
+    (x) => 1 / Math.sqrt(x),
+    (x, v) => (-0.5 * v) / x,
+  ),
+  inv_square: unary(
+    'inv_square',
+    (x) => 1 / (x * x),
+    (x) => -2 / (x * x * x),
+  ),
   abs: unary('abs', Math.abs, (x) => (x > 0 ? 1 : x < 0 ? -1 : 0)),
   floor: unary('floor', Math.floor, zero),
   ceil: unary('ceil', Math.ceil, zero),
@@ -130,8 +168,18 @@ const elementwise: BuiltinTable = {
     const u = 0.07056 * x * x * x + 1.5976 * x;
     return S.invLogit(u) * S.invLogit(-u) * (3 * 0.07056 * x * x + 1.5976);
   }),
-  inv_Phi: unary('inv_Phi', S.invPhi, (_x, v) => S.SQRT_TWO_PI * Math.exp(0.5 * v * v), checkIn('inv_Phi', 'Probability variable', 0, 1)),
-  std_normal_qf: unary('std_normal_qf', S.invPhi, (_x, v) => S.SQRT_TWO_PI * Math.exp(0.5 * v * v), checkIn('std_normal_qf', 'Probability variable', 0, 1)),
+  inv_Phi: unary(
+    'inv_Phi',
+    S.invPhi,
+    (_x, v) => S.SQRT_TWO_PI * Math.exp(0.5 * v * v),
+    checkIn('inv_Phi', 'Probability variable', 0, 1),
+  ),
+  std_normal_qf: unary(
+    'std_normal_qf',
+    S.invPhi,
+    (_x, v) => S.SQRT_TWO_PI * Math.exp(0.5 * v * v),
+    checkIn('std_normal_qf', 'Probability variable', 0, 1),
+  ),
   std_normal_log_qf: unary(
     'std_normal_log_qf',
     S.invPhiLog,
@@ -142,25 +190,53 @@ const elementwise: BuiltinTable = {
   logit: unary('logit', S.logit, (x) => 1 / (x - x * x)),
   log_inv_logit: unary('log_inv_logit', S.logInvLogit, (x) => S.invLogit(-x)),
   log1m_inv_logit: unary('log1m_inv_logit', S.log1mInvLogit, (x) => -S.invLogit(x)),
-  inv_cloglog: unary('inv_cloglog', (x) => -Math.expm1(-Math.exp(x)), (x) => Math.exp(x - Math.exp(x))),
+  inv_cloglog: unary(
+    'inv_cloglog',
+    (x) => -Math.expm1(-Math.exp(x)),
+    (x) => Math.exp(x - Math.exp(x)),
+  ),
   log1m: unary('log1m', S.log1m, (x) => -1 / (1 - x), checkAtMost('log1m', 'x', 1)),
   log1p_exp: unary('log1p_exp', S.log1pExp, (x) => S.invLogit(x)),
   log1m_exp: unary('log1m_exp', S.log1mExp, (x) => -1 / Math.expm1(-x)),
   lgamma: unary('lgamma', S.lgamma, (x) => S.digamma(x)),
-  tgamma: unary('tgamma', S.tgamma, (x, v) => v * S.digamma(x), (x) => {
-    if (x === 0 || (x < 0 && Number.isInteger(x))) domainError('tgamma', 'x', x, 'not 0 or a negative integer');
-  }),
+  tgamma: unary(
+    'tgamma',
+    S.tgamma,
+    (x, v) => v * S.digamma(x),
+    (x) => {
+      if (x === 0 || (x < 0 && Number.isInteger(x))) domainError('tgamma', 'x', x, 'not 0 or a negative integer');
+    },
+  ),
   digamma: unary('digamma', S.digamma, (x) => S.trigamma(x)),
   trigamma: unary('trigamma', S.trigamma, (x) => S.tetragamma(x)),
-  lambert_w0: unary('lambert_w0', S.lambertW0, (x, w) => (x === 0 ? 1 : w / (x * (1 + w))), checkAtLeast('lambert_w0', 'x', -INV_E, '-1/e')),
-  lambert_wm1: unary('lambert_wm1', S.lambertWm1, (x, w) => w / (x * (1 + w)), (x) => {
-    if (!(x >= -INV_E && x < 0)) domainError('lambert_wm1', 'x', x, 'in the interval [-1/e, 0)');
-  }),
+  lambert_w0: unary(
+    'lambert_w0',
+    S.lambertW0,
+    (x, w) => (x === 0 ? 1 : w / (x * (1 + w))),
+    checkAtLeast('lambert_w0', 'x', -INV_E, '-1/e'),
+  ),
+  lambert_wm1: unary(
+    'lambert_wm1',
+    S.lambertWm1,
+    (x, w) => w / (x * (1 + w)),
+    (x) => {
+      if (!(x >= -INV_E && x < 0)) domainError('lambert_wm1', 'x', x, 'in the interval [-1/e, 0)');
+    },
+  ),
   step: unary('step', (x) => (x < 0 ? 0 : 1), zero),
   int_step: intValued('int_step', (x) => (x > 0 ? 1 : 0)),
   is_inf: intValued('is_inf', (x) => (x === Infinity || x === -Infinity ? 1 : 0)),
   is_nan: intValued('is_nan', (x) => (Number.isNaN(x) ? 1 : 0)),
   signum: intValued('signum', (x) => (x > 0 ? 1 : x < 0 ? -1 : 0)),
+  logical_negation: intValued('logical_negation', (x) => (x === 0 ? 1 : 0)),
+  logical_or: intValued2('logical_or', (a, b) => a !== 0 || b !== 0),
+  logical_and: intValued2('logical_and', (a, b) => a !== 0 && b !== 0),
+  logical_eq: intValued2('logical_eq', (a, b) => a === b),
+  logical_neq: intValued2('logical_neq', (a, b) => a !== b),
+  logical_lt: intValued2('logical_lt', (a, b) => a < b),
+  logical_lte: intValued2('logical_lte', (a, b) => a <= b),
+  logical_gt: intValued2('logical_gt', (a, b) => a > b),
+  logical_gte: intValued2('logical_gte', (a, b) => a >= b),
 };
 // Deprecated spelling (the checker renames it, but a direct call still works).
 elementwise.fabs = elementwise.abs;
@@ -265,7 +341,8 @@ const lchooseK: Kernel = (x, d) => {
   if (!Number.isNaN(n) && !Number.isNaN(k)) {
     if (n < -1) domainError('lchoose', 'first argument', n, 'greater than or equal to -1');
     if (k < -1) domainError('lchoose', 'second argument', k, 'greater than or equal to -1');
-    if (n - k + 1 < 0) domainError('lchoose', '(first argument - second argument + 1)', n - k + 1, 'greater than or equal to 0');
+    if (n - k + 1 < 0)
+      domainError('lchoose', '(first argument - second argument + 1)', n - k + 1, 'greater than or equal to 0');
   }
   if (d) {
     const m = S.digamma(n - k + 1);
@@ -323,7 +400,7 @@ const owensTK: Kernel = (x, d) => {
   const h = x[0];
   const a = x[1];
   if (d) {
-    d[0] = -S.INV_SQRT_TWO_PI * Math.exp(-0.5 * h * h) * 0.5 * S.erf((a * h) * S.INV_SQRT_TWO);
+    d[0] = -S.INV_SQRT_TWO_PI * Math.exp(-0.5 * h * h) * 0.5 * S.erf(a * h * S.INV_SQRT_TWO);
     const q = 1 + a * a;
     d[1] = Math.exp(-0.5 * h * h * q) / (2 * Math.PI * q);
   }
@@ -368,7 +445,8 @@ const incBetaK: Kernel = (x, d) => {
 const logFallingK: Kernel = (x, d) => {
   const a = x[0];
   const n = x[1];
-  if (!Number.isNaN(a) && !Number.isNaN(n) && !(a > 0)) domainError('log_falling_factorial', 'first argument', a, 'positive');
+  if (!Number.isNaN(a) && !Number.isNaN(n) && !(a > 0))
+    domainError('log_falling_factorial', 'first argument', a, 'positive');
   if (d) {
     const m = S.digamma(a - n + 1);
     d[0] = S.digamma(a + 1) - m;
@@ -380,7 +458,8 @@ const logFallingK: Kernel = (x, d) => {
 const logRisingK: Kernel = (x, d) => {
   const a = x[0];
   const n = x[1];
-  if (!Number.isNaN(a) && !Number.isNaN(n) && !(a > 0)) domainError('log_rising_factorial', 'first argument', a, 'positive');
+  if (!Number.isNaN(a) && !Number.isNaN(n) && !(a > 0))
+    domainError('log_rising_factorial', 'first argument', a, 'positive');
   if (d) {
     const p = S.digamma(a + n);
     d[0] = p - S.digamma(a);
@@ -474,11 +553,63 @@ const logBesselIK: Kernel = (x, d) => {
   if (d) {
     // I_v'(z) = I_{v+1}(z) + (v/z) I_v(z); the order is not differentiated (Stan: data in practice).
     d[0] = NaN;
-    d[1] = z === 0 ? (v === 0 ? 0 : v === 1 ? 0.5 * Math.exp(-lv) : Infinity) : Math.exp(S.logBesselI(v + 1, z) - lv) + v / z;
+    d[1] =
+      z === 0
+        ? v === 0
+          ? 0
+          : v === 1
+            ? 0.5 * Math.exp(-lv)
+            : Infinity
+        : Math.exp(S.logBesselI(v + 1, z) - lv) + v / z;
     if (z === 0 && v === 0) d[1] = 0;
   }
   return lv;
 };
+
+/** Bessel functions of integer order v (data) in x, with the recurrence-based x-derivative. */
+function besselKernel(
+  fn: string,
+  f: (v: number, x: number) => number,
+  deriv: (v: number, x: number) => number,
+  positive: boolean,
+): Kernel {
+  return (x, d) => {
+    const v = x[0];
+    const z = x[1];
+    if (!Number.isInteger(v)) domainError(fn, 'first argument (order)', v, 'an integer');
+    if (positive && !(z > 0)) domainError(fn, 'second argument (variable)', z, 'positive');
+    if (d) {
+      d[0] = 0;
+      d[1] = deriv(v, z);
+    }
+    return f(v, z);
+  };
+}
+
+const besselJK = besselKernel(
+  'bessel_first_kind',
+  S.besselJ,
+  (v, z) => 0.5 * (S.besselJ(v - 1, z) - S.besselJ(v + 1, z)),
+  false,
+);
+const besselYK = besselKernel(
+  'bessel_second_kind',
+  S.besselY,
+  (v, z) => 0.5 * (S.besselY(v - 1, z) - S.besselY(v + 1, z)),
+  true,
+);
+const besselIK = besselKernel(
+  'modified_bessel_first_kind',
+  S.besselI,
+  (v, z) => 0.5 * (S.besselI(v - 1, z) + S.besselI(v + 1, z)),
+  false,
+);
+const besselKK = besselKernel(
+  'modified_bessel_second_kind',
+  S.besselK,
+  (v, z) => -0.5 * (S.besselK(v - 1, z) + S.besselK(v + 1, z)),
+  true,
+);
 
 /** choose(n, k) on ints: exact product while it fits, Stan's int-range check. */
 function choose(n: number, k: number): number {
@@ -506,8 +637,25 @@ function minMax2(name: string, kernel: Kernel): Builtin {
   };
 }
 
-const minK = chooseK((a, b) => a <= b);
-const maxK = chooseK((a, b) => a >= b);
+/** min/max of two reals: NaN if either is (unlike fmin/fmax); the gradient goes to the chosen one. */
+function extremeK(pickFirst: (a: number, b: number) => boolean): Kernel {
+  return (x, d) => {
+    const a = x[0];
+    const b = x[1];
+    if (Number.isNaN(a) || Number.isNaN(b)) {
+      if (d) d[0] = d[1] = NaN;
+      return NaN;
+    }
+    const first = pickFirst(a, b);
+    if (d) {
+      d[0] = first ? 1 : 0;
+      d[1] = first ? 0 : 1;
+    }
+    return first ? a : b;
+  };
+}
+const minK = extremeK((a, b) => a <= b);
+const maxK = extremeK((a, b) => a >= b);
 
 /** to_int: truncation toward zero, within the range of int (data only). */
 const toInt: Builtin = (args) => {
@@ -546,7 +694,19 @@ const binary: BuiltinTable = {
   fma: lifted('fma', fmaK),
   binary_log_loss: lifted('binary_log_loss', binaryLogLossK),
   lmgamma: lifted('lmgamma', lmgammaK),
-  log_modified_bessel_first_kind: lifted('log_modified_bessel_first_kind', logBesselIK),
+  log_modified_bessel_first_kind: (args, ctx) => {
+    // d/dv log I_v(z) has no closed form; Stan programs pass the order as data in practice.
+    if (isBatched(val(args[0], 'log_modified_bessel_first_kind'))) {
+      throw new RuntimeError(
+        'log_modified_bessel_first_kind: hstan supports a parameter only as the second argument (z), not the order',
+      );
+    }
+    return lifted('log_modified_bessel_first_kind', logBesselIK)(args, ctx);
+  },
+  bessel_first_kind: lifted('bessel_first_kind', besselJK),
+  bessel_second_kind: lifted('bessel_second_kind', besselYK),
+  modified_bessel_first_kind: lifted('modified_bessel_first_kind', besselIK),
+  modified_bessel_second_kind: lifted('modified_bessel_second_kind', besselKK),
   choose: (args) => {
     const n = val(args[0], 'choose');
     const k = val(args[1], 'choose');
@@ -646,7 +806,8 @@ function spread(fn: string, root: boolean): Builtin {
 }
 
 const logSumExp: Builtin = (args) => {
-  if (args.length === 2) return mapElementwise([val(args[0], 'log_sum_exp'), val(args[1], 'log_sum_exp')], logSumExp2K, 'log_sum_exp');
+  if (args.length === 2)
+    return mapElementwise([val(args[0], 'log_sum_exp'), val(args[1], 'log_sum_exp')], logSumExp2K, 'log_sum_exp');
   const x = ten(args[0], 'log_sum_exp');
   const n = x.size;
   return chainOp(
@@ -795,7 +956,12 @@ const cumulativeSum: Builtin = (args) => {
  * [N, K]), the sum over n of log_mix(theta, lps[n]).
  */
 const logMix: Builtin = (args) => {
-  if (args.length === 3) return mapElementwise(args.map((a) => val(a, 'log_mix')), logMix3K, 'log_mix');
+  if (args.length === 3)
+    return mapElementwise(
+      args.map((a) => val(a, 'log_mix')),
+      logMix3K,
+      'log_mix',
+    );
   const theta = ten(args[0], 'log_mix');
   const lps = ten(args[1], 'log_mix');
   const K = theta.size;
@@ -807,7 +973,8 @@ const logMix: Builtin = (args) => {
     throw new RuntimeError(`log_mix: theta has size ${K}, but lambda has elements of size ${inner}; they must match`);
   }
   const checkTheta = (t: Float64Array) => {
-    for (let k = 0; k < K; k++) if (!(t[k] >= 0 && t[k] <= 1)) domainError('log_mix', 'theta', t[k], 'in the interval [0, 1]');
+    for (let k = 0; k < K; k++)
+      if (!(t[k] >= 0 && t[k] <= 1)) domainError('log_mix', 'theta', t[k], 'in the interval [0, 1]');
   };
   return chainOp(
     [theta, lps],

@@ -500,13 +500,21 @@ const diagonal: Builtin = (args) => {
   const M = ten(args[0], 'diagonal');
   const [r, c] = M.shape;
   const k = Math.min(r, c);
-  return gatherOne(M, [k], range(k, (i) => i * c + i));
+  return gatherOne(
+    M,
+    [k],
+    range(k, (i) => i * c + i),
+  );
 };
 
 const diagMatrix: Builtin = (args) => {
   const v = ten(args[0], 'diag_matrix');
   const n = v.size;
-  return gatherOne(v, [n, n], range(n * n, (q) => (Math.floor(q / n) === q % n ? q % n : -1)));
+  return gatherOne(
+    v,
+    [n, n],
+    range(n * n, (q) => (Math.floor(q / n) === q % n ? q % n : -1)),
+  );
 };
 
 const identityMatrix: Builtin = (args) => {
@@ -518,11 +526,15 @@ const identityMatrix: Builtin = (args) => {
 const symmetrizeFromLowerTri: Builtin = (args) => {
   const A = ten(args[0], 'symmetrize_from_lower_tri');
   const n = square('symmetrize_from_lower_tri', A, 'm');
-  return gatherOne(A, [n, n], range(n * n, (q) => {
-    const i = Math.floor(q / n);
-    const j = q % n;
-    return i >= j ? q : j * n + i;
-  }));
+  return gatherOne(
+    A,
+    [n, n],
+    range(n * n, (q) => {
+      const i = Math.floor(q / n);
+      const j = q % n;
+      return i >= j ? q : j * n + i;
+    }),
+  );
 };
 
 /** Eigen's LinSpaced for reals: symmetric from both ends so the endpoints are exact. */
@@ -552,7 +564,9 @@ function linspacedVec(fn: string): Builtin {
 /** one_hot_*: the k-th of n entries is 1. */
 export function oneHot(fn: string, n: number, k: number): Float64Array {
   if (!(n > 0)) throw new RuntimeError(`${fn}: size is ${n}, but must be positive!`);
-  checkRange(fn, 'k', k, 1, n);
+  // Stan's check_bounded: a domain error (reject), not an index error.
+  if (!(k >= 1 && k <= n) || !Number.isInteger(k))
+    throw new RuntimeError(`${fn}: k is ${k}, but must be in the interval [1, ${n}]`);
   const out = new Float64Array(n);
   out[k - 1] = 1;
   return out;
@@ -580,7 +594,11 @@ const col: Builtin = (args) => {
   const j = num(args[1], 'col');
   const [r, c] = M.shape;
   checkRange('col', 'j', j, 1, c);
-  return gatherOne(M, [r], range(r, (i) => i * c + j - 1));
+  return gatherOne(
+    M,
+    [r],
+    range(r, (i) => i * c + j - 1),
+  );
 };
 
 const row: Builtin = (args) => {
@@ -588,7 +606,11 @@ const row: Builtin = (args) => {
   const i = num(args[1], 'row');
   const [r, c] = M.shape;
   checkRange('row', 'i', i, 1, r);
-  return gatherOne(M, [c], range(c, (j) => (i - 1) * c + j));
+  return gatherOne(
+    M,
+    [c],
+    range(c, (j) => (i - 1) * c + j),
+  );
 };
 
 function checkBlock(fn: string, r: number, c: number, i: number, j: number, nr: number, nc: number): void {
@@ -605,7 +627,11 @@ const block: Builtin = (args) => {
   const [i, j, nr, nc] = [1, 2, 3, 4].map((k) => num(args[k], 'block'));
   const [r, c] = M.shape;
   checkBlock('block', r, c, i, j, nr, nc);
-  return gatherOne(M, [nr, nc], range(nr * nc, (q) => (i - 1 + Math.floor(q / nc)) * c + j - 1 + (q % nc)));
+  return gatherOne(
+    M,
+    [nr, nc],
+    range(nr * nc, (q) => (i - 1 + Math.floor(q / nc)) * c + j - 1 + (q % nc)),
+  );
 };
 
 const subCol: Builtin = (args) => {
@@ -613,7 +639,11 @@ const subCol: Builtin = (args) => {
   const [i, j, nr] = [1, 2, 3].map((k) => num(args[k], 'sub_col'));
   const [r, c] = M.shape;
   checkBlock('sub_col', r, c, i, j, nr, 1);
-  return gatherOne(M, [nr], range(nr, (q) => (i - 1 + q) * c + j - 1));
+  return gatherOne(
+    M,
+    [nr],
+    range(nr, (q) => (i - 1 + q) * c + j - 1),
+  );
 };
 
 const subRow: Builtin = (args) => {
@@ -621,7 +651,11 @@ const subRow: Builtin = (args) => {
   const [i, j, nc] = [1, 2, 3].map((k) => num(args[k], 'sub_row'));
   const [r, c] = M.shape;
   checkBlock('sub_row', r, c, i, j, 1, nc);
-  return gatherOne(M, [nc], range(nc, (q) => (i - 1) * c + j - 1 + q));
+  return gatherOne(
+    M,
+    [nc],
+    range(nc, (q) => (i - 1) * c + j - 1 + q),
+  );
 };
 
 // ---------------------------------------------------------------------------------------
@@ -686,7 +720,11 @@ function toVectorFn(fn: string): Builtin {
       const [r, c] = x.shape;
       return gatherOne(x, [r * c], colMajor(r, c));
     }
-    return gatherOne(x, [x.size], range(x.size, (k) => k));
+    return gatherOne(
+      x,
+      [x.size],
+      range(x.size, (k) => k),
+    );
   };
 }
 
@@ -695,11 +733,25 @@ const toMatrix: Builtin = (args, ctx) => {
   const x = ten(args[0], fn);
   const kind = kindOf(ctx, 0, x);
   if (args.length === 1) {
-    if (kind === 'vector') return gatherOne(x, [x.size, 1], range(x.size, (k) => k));
-    if (kind === 'row_vector') return gatherOne(x, [1, x.size], range(x.size, (k) => k));
+    if (kind === 'vector')
+      return gatherOne(
+        x,
+        [x.size, 1],
+        range(x.size, (k) => k),
+      );
+    if (kind === 'row_vector')
+      return gatherOne(
+        x,
+        [1, x.size],
+        range(x.size, (k) => k),
+      );
     // matrix, array[,] real/int, array[] row_vector: already row-major [r, c]
     if (x.shape.length !== 2) sizeError(fn, 'expected a two-dimensional argument');
-    return gatherOne(x, [x.shape[0], x.shape[1]], range(x.size, (k) => k));
+    return gatherOne(
+      x,
+      [x.shape[0], x.shape[1]],
+      range(x.size, (k) => k),
+    );
   }
   const m = num(args[1], fn);
   const n = num(args[2], fn);
@@ -708,7 +760,8 @@ const toMatrix: Builtin = (args, ctx) => {
     sizeError(fn, `matrix dimensions (${m} x ${n}) must match the number of elements of the argument (${x.size})`);
   }
   // The source's own element order: column-major for matrices, storage order otherwise.
-  const order = kind === 'matrix' || (x.shape.length === 2 && kind !== 'array') ? colMajor(x.shape[0], x.shape[1]) : null;
+  const order =
+    kind === 'matrix' || (x.shape.length === 2 && kind !== 'array') ? colMajor(x.shape[0], x.shape[1]) : null;
   const srcAt = (q: number) => (order ? order[q] : q);
   return gatherOne(
     x,
@@ -725,7 +778,11 @@ const toMatrix: Builtin = (args, ctx) => {
 const toArray2d: Builtin = (args) => {
   const x = ten(args[0], 'to_array_2d');
   const [r, c] = x.shape;
-  return gatherOne(x, [r, c], range(r * c, (k) => k));
+  return gatherOne(
+    x,
+    [r, c],
+    range(r * c, (k) => k),
+  );
 };
 
 // ---------------------------------------------------------------------------------------
@@ -836,7 +893,8 @@ function spdInverse(Lf: Float64Array, n: number): Float64Array {
   const X = new Float64Array(n * n);
   L.cholSolve(Lf, n, L.identity(n), n, X);
   // exact symmetry
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) X[i * n + j] = X[j * n + i] = 0.5 * (X[i * n + j] + X[j * n + i]);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < i; j++) X[i * n + j] = X[j * n + i] = 0.5 * (X[i * n + j] + X[j * n + i]);
   return X;
 }
 
@@ -935,7 +993,8 @@ const chol2inv: Builtin = (args) => {
       const Lf = xs[0];
       for (let i = 0; i < n; i++) {
         for (let j = i + 1; j < n; j++) {
-          if (Lf[i * n + j] !== 0) throw new RuntimeError(`${fn}: L is not lower triangular; L[${i + 1},${j + 1}]=${Lf[i * n + j]}`);
+          if (Lf[i * n + j] !== 0)
+            throw new RuntimeError(`${fn}: L is not lower triangular; L[${i + 1},${j + 1}]=${Lf[i * n + j]}`);
         }
       }
       out.set(spdInverse(Lf, n));
@@ -1168,7 +1227,15 @@ function svdOf(A: Float64Array, m: number, n: number): Svd {
  * Adjoint of A = U S V' (thin SVD, distinct nonzero singular values; Townsend 2016) given the
  * adjoints of U [m×k], s [k], V [n×k] (any may be null), added into Abar [m×n].
  */
-function svdBackward(A: Svd, m: number, n: number, Ub: Float64Array | null, sb: Float64Array | null, Vb: Float64Array | null, Abar: Float64Array): void {
+function svdBackward(
+  A: Svd,
+  m: number,
+  n: number,
+  Ub: Float64Array | null,
+  sb: Float64Array | null,
+  Vb: Float64Array | null,
+  Abar: Float64Array,
+): void {
   const { s, U, V } = A;
   const k = s.length;
   const inner = new Float64Array(k * k); // the k×k middle factor
@@ -1473,16 +1540,20 @@ function gpCov(kind: GpKind): Builtin {
     const ix2 = cross ? 1 : 0;
     const is = cross ? 2 : 1;
     const checkHyper = (s: number, ls: Float64Array, p: number) => {
-      if (!(s > 0) || !Number.isFinite(s)) throw new RuntimeError(`${fn}: magnitude is ${s}, but must be positive finite!`);
+      if (!(s > 0) || !Number.isFinite(s))
+        throw new RuntimeError(`${fn}: magnitude is ${s}, but must be positive finite!`);
       if (nHyper >= 2) {
         for (let d = 0; d < (ard ? D : 1); d++) {
-          if (!(ls[d] > 0) || !Number.isFinite(ls[d])) throw new RuntimeError(`${fn}: length scale is ${ls[d]}, but must be positive finite!`);
+          if (!(ls[d] > 0) || !Number.isFinite(ls[d]))
+            throw new RuntimeError(`${fn}: length scale is ${ls[d]}, but must be positive finite!`);
         }
       }
-      if (nHyper === 3 && !(p > 0 && Number.isFinite(p))) throw new RuntimeError(`${fn}: period is ${p}, but must be positive finite!`);
+      if (nHyper === 3 && !(p > 0 && Number.isFinite(p)))
+        throw new RuntimeError(`${fn}: period is ${p}, but must be positive finite!`);
     };
     const checkPoints = (v: Float64Array, name: string) => {
-      for (let i = 0; i < v.length; i++) if (Number.isNaN(v[i])) throw new RuntimeError(`${fn}: ${name} is nan, but must not be nan!`);
+      for (let i = 0; i < v.length; i++)
+        if (Number.isNaN(v[i])) throw new RuntimeError(`${fn}: ${name} is nan, but must not be nan!`);
     };
     const sq = (a: Float64Array, i: number, b: Float64Array, j: number, ls: Float64Array) => {
       let r2 = 0;
@@ -1669,9 +1740,18 @@ export const table: BuiltinTable = {
   symmetrize_from_lower_tri: symmetrizeFromLowerTri,
   linspaced_vector: linspacedVec('linspaced_vector'),
   linspaced_row_vector: linspacedVec('linspaced_row_vector'),
-  one_hot_vector: (args) => new Tensor([num(args[0], 'one_hot_vector')], oneHot('one_hot_vector', num(args[0], 'one_hot_vector'), num(args[1], 'one_hot_vector')), false),
+  one_hot_vector: (args) =>
+    new Tensor(
+      [num(args[0], 'one_hot_vector')],
+      oneHot('one_hot_vector', num(args[0], 'one_hot_vector'), num(args[1], 'one_hot_vector')),
+      false,
+    ),
   one_hot_row_vector: (args) =>
-    new Tensor([num(args[0], 'one_hot_row_vector')], oneHot('one_hot_row_vector', num(args[0], 'one_hot_row_vector'), num(args[1], 'one_hot_row_vector')), false),
+    new Tensor(
+      [num(args[0], 'one_hot_row_vector')],
+      oneHot('one_hot_row_vector', num(args[0], 'one_hot_row_vector'), num(args[1], 'one_hot_row_vector')),
+      false,
+    ),
   zeros_vector: filled('zeros_vector', 0),
   zeros_row_vector: filled('zeros_row_vector', 0),
   ones_vector: filled('ones_vector', 1),

@@ -20,6 +20,8 @@ export interface GArg {
   chain?: (c: number) => readonly number[];
   /** Square matrix used symmetrically: perturb (i,j) and (j,i) together. */
   symmetric?: boolean;
+  /** Lower-triangular matrix: only the lower triangle is perturbed. */
+  lower?: boolean;
 }
 
 function shapeOf(a: GArg): number[] {
@@ -43,7 +45,11 @@ function chainValues(a: GArg, c: number): number[] {
   return v.map((x) => x * (1 + 0.03 * c));
 }
 
-function build(args: readonly GArg[], C: number, bump?: { j: number; k: number; mirror: number; delta: number[] }): Value[] {
+function build(
+  args: readonly GArg[],
+  C: number,
+  bump?: { j: number; k: number; mirror: number; delta: number[] },
+): Value[] {
   return args.map((a, j) => {
     const shape = shapeOf(a);
     if (!a.param) {
@@ -100,7 +106,8 @@ export function gradCheck(fn: Builtin, args: readonly GArg[], C = 3, h = 1e-6): 
   try {
     vals = build(args, C);
     const r = fn(vals, ctx);
-    if (typeof r === 'number' || Array.isArray(r) || !(r as Tensor).batched) throw new Error('expected a batched result');
+    if (typeof r === 'number' || Array.isArray(r) || !(r as Tensor).batched)
+      throw new Error('expected a batched result');
     out = r as Tensor;
     const g = adjoint(out);
     for (let c = 0; c < C; c++) for (let k = 0; k < out.size; k++) g[c * out.size + k] = weight(c, k);
@@ -116,14 +123,17 @@ export function gradCheck(fn: Builtin, args: readonly GArg[], C = 3, h = 1e-6): 
       args.map((a) => {
         const shape = shapeOf(a);
         const v = chainValues(a, a.param ? c : 0);
-        return shape.length === 0 && typeof a.value === 'number' ? v[0] : new Tensor(shape, Float64Array.from(v), false);
+        return shape.length === 0 && typeof a.value === 'number'
+          ? v[0]
+          : new Tensor(shape, Float64Array.from(v), false);
       }),
       ctx,
     ) as Value;
     const d = typeof dv === 'number' ? [dv] : Array.from(dv.val);
     for (let k = 0; k < d.length; k++) {
       const e = Math.abs(d[k] - perChain[c][k]);
-      if (!(e <= dataMismatch) && !(Number.isNaN(d[k]) && Number.isNaN(perChain[c][k]))) dataMismatch = Number.isNaN(e) ? Infinity : e;
+      if (!(e <= dataMismatch) && !(Number.isNaN(d[k]) && Number.isNaN(perChain[c][k])))
+        dataMismatch = Number.isNaN(e) ? Infinity : e;
     }
   }
   let worst = 0;
@@ -136,11 +146,11 @@ export function gradCheck(fn: Builtin, args: readonly GArg[], C = 3, h = 1e-6): 
     const adj = adjoint(vals[j] as Tensor);
     for (let k = 0; k < size; k++) {
       let mirror = -1;
-      if (a.symmetric && ncol > 0) {
+      if ((a.symmetric || a.lower) && ncol > 0) {
         const r = Math.floor(k / ncol);
         const col = k % ncol;
         if (col > r) continue;
-        if (col < r) mirror = col * ncol + r;
+        if (a.symmetric && col < r) mirror = col * ncol + r;
       }
       const steps = Array.from({ length: C }, (_, c) => h * Math.max(1, Math.abs(chainValues(a, c)[k])));
       const evalAt = (sign: number) => {

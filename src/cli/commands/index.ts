@@ -5,7 +5,8 @@ import { register as sample } from './sample.js';
 import { register as compile } from './compile.js';
 import { register as logDensity } from './log-density.js';
 import { register as functions } from './functions.js';
+import { register as check } from './check.js';
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [sample, logDensity, compile, summary, functions];
+export const commands: Register[] = [sample, logDensity, compile, summary, functions, check];

@@ -1,0 +1,69 @@
+// The prettier printer for the hstan AST: dispatch on the node, plus the comment hooks.
+import type { AstPath, Doc, ParserOptions, Printer } from 'prettier';
+import type * as A from '../frontend/ast.js';
+import { handleComments, isBlockComment, printAfter, printComment, takeDangling } from './comments.js';
+import { canAttachComment, childKeys, isParam, isTupleElementDecl, type FormatNode } from './nodes.js';
+import { printBlock, printProgram, printProgramBlock } from './print-block.js';
+import {
+  printDeclType,
+  printFunctionDef,
+  printFunType,
+  printParam,
+  printTupleElementDecl,
+} from './print-decl.js';
+import { printExpr, type Print } from './print-expr.js';
+import { printStmt } from './print-stmt.js';
+
+/** Nodes whose printers place their own dangling comments. */
+const OWN_DANGLING = new Set(['Program', 'ProgramBlock', 'Block']);
+
+const STATEMENTS = new Set([
+  'VarDecl', 'Assign', 'Tilde', 'TargetPlus', 'JacobianPlus', 'For', 'ForEach', 'While', 'If', 'Break',
+  'Continue', 'Return', 'Print', 'Reject', 'FatalError', 'Profile', 'CallStmt', 'Empty', 'Include',
+]);
+
+function printNode(path: AstPath<FormatNode>, options: ParserOptions, print: Print): Doc {
+  const node = path.node as FormatNode;
+  if (isParam(node)) return printParam(path as AstPath<A.Param>, print);
+  if (isTupleElementDecl(node)) return printTupleElementDecl(path as AstPath<A.TupleElementDecl>, print);
+  const kind = (node as { kind?: string }).kind ?? '';
+  switch (kind) {
+    case 'Program':
+      return printProgram(path as AstPath<A.Program>, options, print);
+    case 'ProgramBlock':
+      return printProgramBlock(path as AstPath<A.ProgramBlock>, options, print);
+    case 'Block':
+      return printBlock(path as AstPath<A.Block>, options, print);
+    case 'FunctionDef':
+      return printFunctionDef(path as AstPath<A.FunctionDef>, print);
+    case 'DeclType':
+      return printDeclType(path as AstPath<A.DeclType>, print);
+    case 'FunType':
+      return printFunType(path as AstPath<A.FunType>, print);
+    default:
+      if (STATEMENTS.has(kind)) return printStmt(path as AstPath<A.Stmt>, options, print);
+      return printExpr(path as AstPath<A.Expr>, print);
+  }
+}
+
+function printWithDangling(path: AstPath<FormatNode>, options: ParserOptions, print: Print): Doc {
+  const doc = printNode(path, options, print);
+  const kind = (path.node as { kind?: string }).kind ?? '';
+  if (OWN_DANGLING.has(kind)) return doc;
+  // A comment with nothing around it inside a leaf-like node, e.g. `f(/* none */)`.
+  const dangling = takeDangling(path.node);
+  return dangling.length > 0 ? [doc, printAfter(dangling)] : doc;
+}
+
+export const hstanPrinter: Printer<FormatNode> = {
+  print: printWithDangling,
+  getVisitorKeys: (node) => childKeys(node as object) as string[],
+  canAttachComment: (node) => canAttachComment(node as object),
+  isBlockComment: (node) => isBlockComment(node as A.Comment),
+  printComment: (path) => printComment(path as AstPath<A.Comment>),
+  handleComments: {
+    ownLine: (comment, text) => handleComments.ownLine(comment, text),
+    endOfLine: (comment) => handleComments.endOfLine(comment),
+    remaining: () => handleComments.remaining(),
+  },
+};

@@ -235,6 +235,8 @@ describe('gradients of the unary functions (3 chains, finite differences)', () =
 });
 
 const MULTI_POINTS: Record<string, number[][]> = {
+  min: [[2, -1], [-1, 3]],
+  max: [[2, -1], [-1, 3]],
   pow: [
     [2.5, 0.3],
     [1.7, -2],

@@ -36,10 +36,11 @@ function attach(node: object, comment: AttachedComment, how: 'leading' | 'traili
   return true;
 }
 
-/** Between an `if`'s branch and its `else`. */
-function elseGap(c: AttachedComment): boolean {
+/** Between an `if`'s branch and the `else` keyword (after `else`, it goes with the else branch). */
+function elseGap(c: AttachedComment, text: string): boolean {
   const e = c.enclosingNode as A.If | undefined;
   if (e?.kind !== 'If' || !e.otherwise || c.precedingNode !== e.then || c.followingNode !== e.otherwise) return false;
+  if (/\belse\b/.test(withoutComments(text.slice(e.then.span.end.offset, c.span.start.offset)))) return false;
   return attach(e, c, 'dangling', 'else');
 }
 
@@ -50,10 +51,13 @@ function beforeBodyBlock(c: AttachedComment): boolean {
   return attach(f, c, 'dangling', 'open');
 }
 
-/** At the end of the `{` line of a block, before its first statement. */
-function afterOpenBrace(c: AttachedComment): boolean {
-  if (!isBlockLike(c.enclosingNode) || c.precedingNode) return false;
-  return attach(c.enclosingNode, c, 'dangling', 'open');
+/** On the `{` line of a block, before its first statement. */
+function afterOpenBrace(c: AttachedComment, text: string): boolean {
+  const block = c.enclosingNode;
+  if (!isBlockLike(block) || c.precedingNode) return false;
+  const brace = text.indexOf('{', block.span.start.offset);
+  if (brace < 0 || brace > c.span.start.offset || /[\r\n]/.test(text.slice(brace, c.span.start.offset))) return false;
+  return attach(block, c, 'dangling', 'open');
 }
 
 /** At the end of a loop or `if` header whose body is a single statement on the next line. */
@@ -75,15 +79,20 @@ function beforePunctuation(c: AttachedComment, text: string): boolean {
   const p = c.precedingNode as { span: A.Span } | undefined;
   const f = c.followingNode as { span: A.Span } | undefined;
   if (!p || !f) return false;
-  const gap = text.slice(c.span.end.offset, f.span.start.offset).replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|#[^\n]*/g, '');
+  const gap = withoutComments(text.slice(c.span.end.offset, f.span.start.offset));
   return /^[\s(]*$/.test(gap) ? false : attach(p, c, 'trailing');
 }
 
+function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|#[^\n]*/g, '');
+}
+
 export const handleComments = {
-  ownLine: (c: AttachedComment, text: string): boolean => elseGap(c) || beforeBodyBlock(c) || beforePunctuation(c, text),
-  endOfLine: (c: AttachedComment): boolean =>
-    elseGap(c) || beforeBodyBlock(c) || afterOpenBrace(c) || beforeBodyStatement(c),
-  remaining: (): boolean => false,
+  ownLine: (c: AttachedComment, text: string): boolean =>
+    elseGap(c, text) || beforeBodyBlock(c) || beforePunctuation(c, text),
+  endOfLine: (c: AttachedComment, text: string): boolean =>
+    elseGap(c, text) || beforeBodyBlock(c) || afterOpenBrace(c, text) || beforeBodyStatement(c),
+  remaining: (c: AttachedComment, text: string): boolean => afterOpenBrace(c, text),
 };
 
 /** The comment as it appears in the output (line comments lose trailing blanks). */

@@ -96,8 +96,8 @@ const ATTACHABLE = new Set([
   // statements
   'VarDecl', 'Assign', 'Tilde', 'TargetPlus', 'JacobianPlus', 'For', 'ForEach', 'While', 'If', 'Break',
   'Continue', 'Return', 'Print', 'Reject', 'FatalError', 'Block', 'Profile', 'CallStmt', 'Empty', 'Include',
-  // expressions
-  'IntLiteral', 'RealLiteral', 'ImagLiteral', 'StringLiteral', 'Variable', 'Unary', 'Binary', 'Conditional',
+  // expressions; not Binary: chains are printed flat (print-expr.ts), so their comments go to operands
+  'IntLiteral', 'RealLiteral', 'ImagLiteral', 'StringLiteral', 'Variable', 'Unary', 'Conditional',
   'Transpose', 'Indexed', 'Call', 'ArrayExpr', 'RowVectorExpr', 'TupleExpr', 'TupleProjection', 'Paren',
 ]);
 

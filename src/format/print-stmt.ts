@@ -90,7 +90,10 @@ function printIf(path: AstPath<A.If>, options: ParserOptions, print: Print): Doc
   if (!s.otherwise) return parts;
   // Comments between the branch and `else` stay there, so `else` starts its own line after them.
   const between = takeDangling(s, 'else');
-  for (const c of between) parts.push(startsLine(options.originalText, c.span.start.offset) ? hardline : ' ', commentText(c));
+  between.forEach((c, i) => {
+    const ownLine = startsLine(options.originalText, c.span.start.offset) || (i > 0 && between[i - 1].kind === 'line');
+    parts.push(ownLine ? hardline : ' ', commentText(c));
+  });
   parts.push(between.length > 0 || s.then.kind !== 'Block' ? hardline : ' ', 'else');
   parts.push(s.otherwise.kind === 'If' ? [' ', print('otherwise')] : printBody(path, print, 'otherwise'));
   return parts;

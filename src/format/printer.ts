@@ -63,7 +63,7 @@ export const hstanPrinter: Printer<FormatNode> = {
   printComment: (path) => printComment(path as AstPath<A.Comment>),
   handleComments: {
     ownLine: (comment, text) => handleComments.ownLine(comment, text),
-    endOfLine: (comment) => handleComments.endOfLine(comment),
-    remaining: () => handleComments.remaining(),
+    endOfLine: (comment, text) => handleComments.endOfLine(comment, text),
+    remaining: (comment, text) => handleComments.remaining(comment, text),
   },
 };

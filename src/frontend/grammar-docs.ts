@@ -28,6 +28,7 @@ import * as T from './tokens.js';
 function terminalText(t: TokenType): string {
   if (t.PATTERN === Lexer.NA) return t.name; // a token class, listed below
   const label = t.LABEL ?? t.name;
+  if (label === "'''") return `"'"`;
   return label.startsWith("'") ? label : t.name;
 }
 

@@ -39,8 +39,8 @@ export interface SampleOptions {
 
 const DEFAULTS = { chains: 4, warmup: 1000, samples: 1000, adaptDelta: 0.8, maxTreedepth: 10, metric: 'diag' as const, initRadius: 2, thin: 1 };
 
-/** Stream offsets so generated quantities never share a stream with the sampler's chains. */
-const GQ_STREAM_OFFSET = 1 << 20;
+/** Generated quantities draw from streams seeded apart from the sampler's (same chain ids, another seed). */
+const GQ_SEED_MIX = 0x9e3779b97f4a7c15n;
 
 export function sampleInstance(
   instance: ModelInstance,
@@ -51,7 +51,7 @@ export function sampleInstance(
   const o = { ...DEFAULTS, ...options };
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const C = o.chains;
-  const gqRng = Array.from({ length: C }, (_, c) => Random.forChain(seed, GQ_STREAM_OFFSET + c));
+  const gqRng = Array.from({ length: C }, (_, c) => Random.forChain(BigInt(seed) ^ GQ_SEED_MIX, c));
   const rows: Float64Array[][] = Array.from({ length: C }, () => []);
   const inits = options.inits === undefined ? undefined : initsFor(instance, options.inits, C);
   const files: string[] = [];

@@ -81,14 +81,28 @@ export function asymmetry(A: Float64Array, n: number): { i: number; j: number } 
 export function cholesky(A: Float64Array, n: number, L: Float64Array): boolean {
   L.fill(0, 0, n * n);
   for (let i = 0; i < n; i++) {
+    const ri = i * n;
     for (let j = 0; j <= i; j++) {
-      let s = A[i * n + j];
-      for (let k = 0; k < j; k++) s -= L[i * n + k] * L[j * n + k];
+      const rj = j * n;
+      // Four partial sums: the dot product is latency-bound with a single accumulator.
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let k = 0;
+      for (; k + 3 < j; k += 4) {
+        s0 += L[ri + k] * L[rj + k];
+        s1 += L[ri + k + 1] * L[rj + k + 1];
+        s2 += L[ri + k + 2] * L[rj + k + 2];
+        s3 += L[ri + k + 3] * L[rj + k + 3];
+      }
+      for (; k < j; k++) s0 += L[ri + k] * L[rj + k];
+      const s = A[ri + j] - (s0 + s1 + (s2 + s3));
       if (i === j) {
         if (!(s > 0)) return false;
-        L[i * n + i] = Math.sqrt(s);
+        L[ri + i] = Math.sqrt(s);
       } else {
-        L[i * n + j] = s / L[j * n + j];
+        L[ri + j] = s / L[rj + j];
       }
     }
   }
@@ -102,18 +116,21 @@ export function cholesky(A: Float64Array, n: number, L: Float64Array): boolean {
  */
 export function choleskyBackward(L: Float64Array, Lbar: Float64Array, n: number, Abar: Float64Array): void {
   for (let i = n - 1; i >= 0; i--) {
+    const ri = i * n;
     for (let j = i; j >= 0; j--) {
+      const rj = j * n;
       let s: number;
       if (i === j) {
-        s = (0.5 * Lbar[i * n + i]) / L[i * n + i];
+        s = (0.5 * Lbar[ri + i]) / L[ri + i];
       } else {
-        s = Lbar[i * n + j] / L[j * n + j];
-        Lbar[j * n + j] -= (Lbar[i * n + j] * L[i * n + j]) / L[j * n + j];
+        s = Lbar[ri + j] / L[rj + j];
+        Lbar[rj + j] -= (Lbar[ri + j] * L[ri + j]) / L[rj + j];
       }
-      Abar[i * n + j] += s;
+      Abar[ri + j] += s;
+      if (s === 0) continue;
       for (let k = j - 1; k >= 0; k--) {
-        Lbar[i * n + k] -= s * L[j * n + k];
-        Lbar[j * n + k] -= s * L[i * n + k];
+        Lbar[ri + k] -= s * L[rj + k];
+        Lbar[rj + k] -= s * L[ri + k];
       }
     }
   }

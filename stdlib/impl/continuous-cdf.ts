@@ -461,3 +461,65 @@ export const uniform: CdfKernel = (x, d, upper) => {
   }
   return upper ? Math.log((hi - y) / w) : Math.log((y - lo) / w);
 };
+
+// ---------------------------------------------------------------------------------------
+
+/**
+ * skew_double_exponential: the tail on the side of y is an exponential term
+ * (F = τ e^{-2(1-τ)(μ-y)/σ} below μ, 1 - F = (1-τ) e^{-2τ(y-μ)/σ} above); the other tail is
+ * log1p(-that).
+ */
+export const skewDoubleExponential: CdfKernel = (x, d, upper) => {
+  const y = x[0];
+  const mu = x[1];
+  const s = x[2];
+  const t = x[3];
+  const below = y < mu;
+  // log of the exponential tail and its partials in (y, mu, sigma, tau)
+  let v: number;
+  if (below) {
+    const k = (2 * (1 - t)) / s;
+    v = Math.log(t) - k * (mu - y);
+    if (d) {
+      d[0] = k;
+      d[1] = -k;
+      d[2] = (k * (mu - y)) / s;
+      d[3] = 1 / t + (2 * (mu - y)) / s;
+    }
+  } else {
+    const k = (2 * t) / s;
+    v = Math.log1p(-t) - k * (y - mu);
+    if (d) {
+      d[0] = -k;
+      d[1] = k;
+      d[2] = (k * (y - mu)) / s;
+      d[3] = -1 / (1 - t) - (2 * (y - mu)) / s;
+    }
+  }
+  if (below !== upper) return v; // lcdf below μ, lccdf above μ
+  const e = Math.exp(v);
+  if (!(e < 1)) return logZero(d);
+  if (d) {
+    const f = -e / (1 - e);
+    for (let i = 0; i < 4; i++) d[i] *= f;
+  }
+  return Math.log1p(-e);
+};
+
+/** loglogistic: F = 1 / (1 + (y/α)^-β), log F = -log1p(e^{-t}) with t = β log(y/α). */
+export const loglogistic: CdfKernel = (x, d, upper) => {
+  const y = x[0];
+  const a = x[1];
+  const b = x[2];
+  const lr = Math.log(y / a);
+  const t = b * lr;
+  const w = upper ? -t : t;
+  const v = w > 0 ? -Math.log1p(Math.exp(-w)) : w - Math.log1p(Math.exp(w));
+  if (d) {
+    const g = (upper ? -1 : 1) / (1 + Math.exp(w)); // d log / dt
+    d[0] = (g * b) / y;
+    d[1] = (-g * b) / a;
+    d[2] = g * lr;
+  }
+  return v;
+};

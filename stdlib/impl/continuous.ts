@@ -174,7 +174,7 @@ const chiSquare: Kernel = (x, d) => {
   const h = 0.5 * x[1];
   const ly = Math.log(y);
   if (d) {
-    d[0] = (h - 1) / y - 0.5;
+    d[0] = (h === 1 ? 0 : (h - 1) / y) - 0.5;
     d[1] = 0.5 * (-LOG_TWO - digamma(h) + ly);
   }
   return -h * LOG_TWO - lgamma(h) + xlogy(h - 1, ly) - 0.5 * y;
@@ -365,6 +365,39 @@ const vonMises: Kernel = (x, d) => {
   return k * c - LOG_TWO_PI - besselI0Log(k);
 };
 
+// skew_double_exponential: 2τ(1-τ)/σ · exp(-2/σ · [(1-τ)(μ-y) if y < μ else τ(y-μ)]).
+const skewDoubleExponential: Kernel = (x, d) => {
+  const diff = x[0] - x[1];
+  const s = x[2];
+  const t = x[3];
+  const w = diff < 0 ? 1 - t : t;
+  const expo = (w * Math.abs(diff)) / s;
+  if (d) {
+    const dy = (-2 * w * Math.sign(diff)) / s;
+    d[0] = dy;
+    d[1] = -dy;
+    d[2] = (-1 + 2 * expo) / s;
+    d[3] = 1 / t - 1 / (1 - t) - (2 * diff) / s;
+  }
+  return LOG_TWO + Math.log(t) + Math.log1p(-t) - Math.log(s) - 2 * expo;
+};
+
+// loglogistic(y | α scale, β shape): (β/α)(y/α)^{β-1} / (1 + (y/α)^β)².
+const loglogistic: Kernel = (x, d) => {
+  const y = x[0];
+  const a = x[1];
+  const b = x[2];
+  const lr = Math.log(y / a);
+  const p = Math.exp(b * lr);
+  const q = p / (1 + p);
+  if (d) {
+    d[0] = (b - 1 - 2 * b * q) / y;
+    d[1] = (-b + 2 * b * q) / a;
+    d[2] = 1 / b + lr - 2 * q * lr;
+  }
+  return Math.log(b) - Math.log(a) + (b - 1) * lr - 2 * Math.log1p(p);
+};
+
 const uniform: Kernel = (x, d) => {
   const y = x[0];
   const lo = x[1];
@@ -488,6 +521,16 @@ export const specs: Record<string, UnivariateSpec> = {
   von_mises: {
     args: [Y_FINITE, LOCATION, arg('Scale parameter', checkNonnegative, checkFinite)],
     density: vonMises,
+  },
+  skew_double_exponential: {
+    args: [Y_NOT_NAN, LOCATION, SCALE, arg('Skewness parameter', (fn, name, v) => checkBounded(fn, name, v, 0, 1))],
+    density: skewDoubleExponential,
+    cdf: cdf.skewDoubleExponential,
+  },
+  loglogistic: {
+    args: [arg('Random variable', checkPositiveFinite), arg('Scale parameter', checkPositiveFinite), arg('Shape parameter', checkPositiveFinite)],
+    density: loglogistic,
+    cdf: cdf.loglogistic,
   },
   uniform: {
     args: [

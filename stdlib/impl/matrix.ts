@@ -1640,10 +1640,13 @@ function gpCov(kind: GpKind): Builtin {
         checkPoints(a, cross ? 'x1' : 'x');
         if (cross) checkPoints(b, 'x2');
         for (let i = 0; i < N1; i++) {
-          for (let j = 0; j < N2; j++) {
+          // One point set: K is symmetric, so fill the upper triangle and mirror it.
+          for (let j = cross ? 0 : i; j < N2; j++) {
             let dot = 0;
             if (kind === 'dot_prod') for (let d = 0; d < D; d++) dot += a[i * D + d] * b[j * D + d];
-            out[i * N2 + j] = evalK(kind === 'dot_prod' ? 0 : sq(a, i, b, j, ls), s, ls[0], xs[is + 2][0], dot, null);
+            const k = evalK(kind === 'dot_prod' ? 0 : sq(a, i, b, j, ls), s, ls[0], xs[is + 2][0], dot, null);
+            out[i * N2 + j] = k;
+            if (!cross) out[j * N2 + i] = k;
           }
         }
       },
@@ -1657,8 +1660,10 @@ function gpCov(kind: GpKind): Builtin {
         const ga = gx[0];
         const gb = gx[ix2];
         for (let i = 0; i < N1; i++) {
-          for (let j = 0; j < N2; j++) {
-            const gij = g[i * N2 + j];
+          // Symmetric case: pair (i, j) and (j, i) share k and its partials (Δ flips sign, and
+          // so does the role of the two points), so one visit with g_ij + g_ji covers both.
+          for (let j = cross ? 0 : i; j < N2; j++) {
+            const gij = cross || i === j ? g[i * N2 + j] : g[i * N2 + j] + g[j * N2 + i];
             if (gij === 0) continue;
             let dot = 0;
             if (kind === 'dot_prod') for (let d = 0; d < D; d++) dot += a[i * D + d] * b[j * D + d];

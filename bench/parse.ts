@@ -1,5 +1,6 @@
 // Parser benchmark: a ~2,000-line program of realistic statements, parsed N times; prints the
 // median wall time. Run after a build: `node dist/bench/parse.js [N]`.
+import { pathToFileURL } from 'node:url';
 import { parse } from '../src/frontend/parse.js';
 
 /** Functions, data, parameters and a long model block of the kinds of lines real models have. */
@@ -70,14 +71,20 @@ function main(): void {
   const firstMs = performance.now() - first;
   if (!check.ast) throw new Error(`benchmark program does not parse: ${check.diagnostics[0]?.message}`);
   for (let i = 0; i < 5; i++) parse(source); // warm up the JIT
-  const times: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     parse(source);
-    times.push(performance.now() - t);
+    wall.push(performance.now() - t);
+    const used = process.cpuUsage(c);
+    cpu.push((used.user + used.system) / 1000);
   }
   console.log(`parse: ${lineCount} lines, first parse (incl. parser construction) ${firstMs.toFixed(1)} ms`);
-  console.log(`parse: median of ${runs} runs ${median(times).toFixed(2)} ms (min ${Math.min(...times).toFixed(2)} ms)`);
+  console.log(`parse: median of ${runs} runs ${median(wall).toFixed(2)} ms wall (min ${Math.min(...wall).toFixed(2)} ms)`);
+  // CPU time is what the parser costs; wall time also counts waiting for a busy machine.
+  console.log(`parse: median CPU time ${median(cpu).toFixed(2)} ms (target < 50 ms)`);
 }
 
-if (process.argv[1]?.endsWith("parse.js")) main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

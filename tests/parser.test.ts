@@ -120,8 +120,11 @@ describe('whole programs parse without errors', () => {
     expect(r.ast?.blocks.length).toBeGreaterThan(0);
   });
 
-  const examples = filesUnder(join(here, '..', 'examples'), ['.stan', '.hstan']);
-  test.each(examples.length > 0 ? examples : ['(none)'])('example %s', (path) => {
+  const examples = [
+    ...filesUnder(join(here, '..', 'examples'), ['.stan', '.hstan']),
+    ...filesUnder(join(here, 'fixtures'), ['.stan', '.hstan']),
+  ];
+  test.each(examples.length > 0 ? examples : ['(none)'])('example or fixture file %s', (path) => {
     if (path === '(none)') return; // no examples checked in yet; the glob above still ran
     const r = parse(readFileSync(path, 'utf8'), { filename: path });
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);

@@ -47,6 +47,9 @@ const cases: Case[] = [
   { family: 'beta', args: [0.75, 2.5, 1.5], lpdf: 0.5031885471527646, lcdf: [[0.75, 2.5, 1.5], -0.40546510810816433], lccdf: [[0.75, 2.5, 1.5], -1.0986122886681098] },
   { family: 'beta_proportion', args: [0.3, 0.4, 5], lpdf: 0.5675839575845993, lcdf: [[0.3, 0.4, 5], -1.0546911016101816], lccdf: [[0.3, 0.4, 5], -0.42817094564380226] },
   { family: 'von_mises', args: [0.5, 0.2, 2.5], lpdf: -0.6403745147913584 },
+  // skew_double_exponential and loglogistic: closed forms (2τ(1-τ)/σ e^{...}; scipy fisk(c = β, scale = α)).
+  { family: 'skew_double_exponential', args: [0.4, 1.1, 0.8, 0.3], lpdf: -1.8693570163905135, lcdf: [[0.4, 1.1, 0.8, 0.3], -2.428972804325936], lccdf: [[1.9, 1.1, 0.8, 0.3], -0.9566749439387322] },
+  { family: 'loglogistic', args: [1.7, 1.4, 3.2], lpdf: -0.8487616549441479, lcdf: [[1.7, 1.4, 3.2], -0.429992483738297], lccdf: [[1.7, 1.4, 3.2], -1.0512917299493614] },
   { family: 'uniform', args: [-0.13, -2, 3], lpdf: -1.6094379124341003, lcdf: [[-0.13, -2, 3], -0.9834994815676051], lccdf: [[-0.13, -2, 3], -0.46840490788203853] },
 ];
 
@@ -90,6 +93,24 @@ describe('continuous densities: values', () => {
     expectClose(callData(fn('logistic_cdf'), [{ value: y }, { value: 0.2 }, { value: 1.5 }]) as number, prod, 1e-14);
   });
 
+  test('von_mises cdfs against numerical integration of the density over [-π, y]', () => {
+    // scipy.integrate.quad of e^{κ cos(t-μ)}/(2π I0(κ)); [y, μ, κ, log F, log(1 - F)]
+    const refs: Array<[number, number, number, number, number, number]> = [
+      [0.5, 0.2, 2.5, -0.3986417570940781, -1.1124002737900227, 1e-10],
+      [-2.5, 2.8, 1.3, -1.6481673647949395, -0.2136911027332407, 1e-10],
+      [2.9, -2.0, 0.6, -0.04317704217025878, -3.163957201153789, 1e-10],
+      [-0.2, 0.4, 8.0, -2.9909097849557167, -0.05154775494469518, 1e-10],
+      // κ >= 49: Stan's normal approximation, accurate to about 1e-3 here.
+      [0.3, 0.1, 60, -0.06333702150547606, -2.790786630132918, 2e-3],
+      [1.0, 0.4, 49.5, -1.6825139101253884e-5, -10.99264482749175, 2e-2],
+    ];
+    for (const [y, mu, k, lf, lq, tol] of refs) {
+      expectClose(callData(fn('von_mises_lcdf'), scalarArgs([y, mu, k], false)) as number, lf, tol);
+      expectClose(callData(fn('von_mises_lccdf'), scalarArgs([y, mu, k], false)) as number, lq, tol);
+    }
+    expect(() => callData(fn('von_mises_cdf'), scalarArgs([4, 0, 1], false))).toThrow(/in the interval/);
+  });
+
   test('far tails keep precision', () => {
     expectClose(callData(fn('std_normal_lcdf'), scalarArgs([-40], false)) as number, -804.6084420137539, 1e-12);
     expectClose(callData(fn('normal_lccdf'), scalarArgs([12, 0, 1], false)) as number, -75.41067300156881, 1e-12);
@@ -98,6 +119,8 @@ describe('continuous densities: values', () => {
     expectClose(callData(fn('gamma_lcdf'), scalarArgs([14, 12.5, 1.3], false)) as number, -0.06800681286830476, 1e-10);
     expectClose(callData(fn('gamma_lccdf'), scalarArgs([14, 12.5, 1.3], false)) as number, -2.7219580981706786, 1e-10);
     expectClose(callData(fn('von_mises_lpdf'), scalarArgs([0.1, 0.2, 40], false)) as number, 0.7225026833593287, 1e-10);
+    expectClose(callData(fn('skew_double_exponential_lcdf'), scalarArgs([1.9, 1.1, 0.8, 0.3], false)) as number, -0.48478131580368466, 1e-12);
+    expectClose(callData(fn('skew_double_exponential_lccdf'), scalarArgs([0.4, 1.1, 0.8, 0.3], false)) as number, -0.09225489305668232, 1e-12);
   });
 });
 
@@ -119,6 +142,31 @@ describe('continuous densities: gradients (3 chains, finite differences)', () =>
       });
     }
   }
+
+  test('skew_double_exponential: both tails on both sides of the location', () => {
+    for (const kind of ['lcdf', 'lccdf', 'lpdf']) {
+      for (const y of [0.4, 1.9]) {
+        const r = gradientError(fn(`skew_double_exponential_${kind}`), scalarArgs([y, 1.1, 0.8, 0.3]));
+        expect(r.worst < 2e-6 ? 'ok' : r.where).toBe('ok');
+      }
+    }
+  });
+
+  test('von_mises cdfs: series, blended and normal-approximation regions', () => {
+    for (const [y, mu, k] of [[0.5, 0.2, 2.5], [-2.5, 2.8, 1.3], [2.9, -2.0, 0.6], [0.3, 0.1, 60], [1.0, 0.4, 49.5]]) {
+      for (const kind of ['lcdf', 'lccdf', 'cdf']) {
+        // y is the same in every chain so it stays inside [-π, π]. The series sums to F by
+        // cancellation (absolute error ~1e-16), so tails near 1e-5 need a wider step.
+        const r = gradientError(
+          fn(`von_mises_${kind}`),
+          [{ value: y, param: true, chain: () => [y] }, { value: mu, param: true }, { value: k, param: true }],
+          3,
+          1e-5,
+        );
+        expect(r.worst < 2e-6 ? 'ok' : `${kind} ${y} ${mu} ${k}: ${r.where}`).toBe('ok');
+      }
+    }
+  });
 
   test('mixed data and parameters', () => {
     // y data vector, mu parameter scalar, sigma data scalar.

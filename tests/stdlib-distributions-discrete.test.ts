@@ -70,6 +70,16 @@ describe('discrete: values', () => {
     expect(callData(fn('beta_binomial_lpmf'), [{ value: 11 }, { value: 10 }, { value: 1 }, { value: 1 }])).toBe(-Infinity);
   });
 
+  test('hypergeometric and discrete_range', () => {
+    // scipy.stats.hypergeom(M = 12, n = 5, N = 6).logpmf(3): 3 successes in 6 draws from 5 successes, 7 failures.
+    expectClose(callData(fn('hypergeometric_lpmf'), [{ value: 3 }, { value: 6 }, { value: 5 }, { value: 7 }]) as number, -0.9707789171582237, 1e-13);
+    expect(() => callData(fn('hypergeometric_lpmf'), [{ value: 6 }, { value: 6 }, { value: 5 }, { value: 7 }])).toThrow(/Successes variable is 6/);
+    expectClose(callData(fn('discrete_range_lpmf'), [{ value: [2, 5] }, { value: 1 }, { value: 6 }]) as number, -2 * Math.log(6), 1e-15);
+    expect(callData(fn('discrete_range_lpmf'), [{ value: 7 }, { value: 1 }, { value: 6 }])).toBe(-Infinity);
+    expectClose(callData(fn('discrete_range_cdf'), [{ value: 2 }, { value: 1 }, { value: 6 }]) as number, 2 / 6, 1e-15);
+    expectClose(callData(fn('discrete_range_lccdf'), [{ value: 2 }, { value: 1 }, { value: 6 }]) as number, Math.log(4 / 6), 1e-15);
+  });
+
   test('vectorized counts include log n! once per element', () => {
     const y = [0, 3, 7, 2];
     const lam = 2.3;

@@ -67,6 +67,17 @@ describe('multivariate: values', () => {
     );
   });
 
+  test('multi_gp rows are multi_normal with covariance Σ / w_k', () => {
+    const Y = [...y, ...y2];
+    const w = [0.7, 2.5];
+    const expected = [y, y2].reduce(
+      (t, row, k) => t + (callData(fn('multi_normal_lpdf'), [{ value: row }, { value: [0, 0, 0] }, mat(Sigma.map((x) => x / w[k]))]) as number),
+      0,
+    );
+    expectClose(callData(fn('multi_gp_lpdf'), [{ value: Y, shape: [2, 3] }, mat(Sigma), { value: w }]) as number, expected);
+    expectClose(callData(fn('multi_gp_cholesky_lpdf'), [{ value: Y, shape: [2, 3] }, mat(chol3(Sigma)), { value: w }]) as number, expected);
+  });
+
   test('multi_student_t', () => {
     expectClose(callData(fn('multi_student_t_lpdf'), [{ value: y }, { value: 4.5 }, { value: mu }, mat(Sigma)]) as number, -3.6161969985686597);
     expectClose(
@@ -128,6 +139,12 @@ describe('multivariate: gradients (3 chains, finite differences)', () => {
       { value: mu, param: true },
       mat(chol3(Sigma), { param: true, lower: true }),
     ]);
+  });
+
+  test('multi_gp (+ cholesky)', () => {
+    const Y = { value: [...y, ...y2], shape: [2, 3], param: true };
+    expectGradOk(fn('multi_gp_lpdf'), [Y, mat(Sigma, { param: true, symmetric: true }), { value: [0.7, 2.5], param: true }]);
+    expectGradOk(fn('multi_gp_cholesky_lpdf'), [Y, mat(chol3(Sigma), { param: true, lower: true }), { value: [0.7, 2.5], param: true }]);
   });
 
   test('dirichlet', () => {

@@ -3,6 +3,7 @@
 import { table as uni } from '../stdlib/impl/rng.js';
 import { table as multi } from '../stdlib/impl/rng-multivariate.js';
 import { Random } from '../src/runtime/random.js';
+import { RuntimeError } from '../src/runtime/errors.js';
 import { Tensor, Value } from '../src/runtime/tensor.js';
 import { lgamma } from '../src/runtime/special.js';
 import type { CallContext, RuntimeValue } from '../stdlib/impl/types.js';
@@ -60,6 +61,15 @@ const G = (x: number) => Math.exp(lgamma(x));
 const EULER = 0.5772156649015329;
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
+/** Mean and variance of skew_double_exponential: exponential tails of means σ/(2(1-τ)) below μ (prob τ) and σ/(2τ) above. */
+function sdeMoments(mu: number, s: number, t: number): [number, number] {
+  const m1 = s / (2 * (1 - t));
+  const m2 = s / (2 * t);
+  const e1 = -t * m1 + (1 - t) * m2;
+  const e2 = t * 2 * m1 * m1 + (1 - t) * 2 * m2 * m2;
+  return [mu + e1, e2 - e1 * e1];
+}
+
 describe('univariate continuous rngs: moments', () => {
   const d = 3 / Math.sqrt(10);
   const cases: Array<[string, number[], number, number]> = [
@@ -87,6 +97,8 @@ describe('univariate continuous rngs: moments', () => {
     ['beta_rng', [2.5, 1.5], 0.625, 3.75 / 80],
     ['beta_proportion_rng', [0.3, 5], 0.3, 0.035],
     ['uniform_rng', [-2, 3], 0.5, 25 / 12],
+    ['skew_double_exponential_rng', [1.1, 0.8, 0.3], ...sdeMoments(1.1, 0.8, 0.3)],
+    ['loglogistic_rng', [1.4, 5], (1.4 * (Math.PI / 5)) / Math.sin(Math.PI / 5), 1.96 * ((2 * Math.PI) / 5 / Math.sin((2 * Math.PI) / 5) - (Math.PI / 5) ** 2 / Math.sin(Math.PI / 5) ** 2)],
   ];
   test.each(cases)('%s(%j)', (name, args, mean, variance) => expectMoments(sample(name, args), mean, variance));
 
@@ -127,6 +139,7 @@ describe('univariate discrete rngs: moments', () => {
     ['neg_binomial_2_rng', [4, 3], 4, 4 + 16 / 3],
     ['neg_binomial_2_log_rng', [Math.log(4), 3], 4, 4 + 16 / 3],
     ['discrete_range_rng', [2, 7], 4.5, 35 / 12],
+    ['hypergeometric_rng', [6, 5, 7], (6 * 5) / 12, (6 * 5 * 7 * 6) / (144 * 11)],
   ];
   test.each(cases)('%s(%j)', (name, args, mean, variance) => {
     const x = sample(name, args);
@@ -311,5 +324,8 @@ describe('rng argument checks', () => {
       /not positive definite/,
     );
     expect(() => draw('normal_rng', [0, 1], { argTypes: [], rng: null })).toThrow(/only available in transformed data and generated quantities/);
+    // A rate that underflows after exp is reported as a domain error of the Stan function.
+    expect(() => draw('neg_binomial_2_log_rng', [-800, 2], ctx)).toThrow(RuntimeError);
+    expect(() => draw('neg_binomial_2_log_rng', [-800, 2], ctx)).toThrow(/^neg_binomial_2_log_rng: /);
   });
 });

@@ -44,11 +44,113 @@ function elseGap(c: AttachedComment, text: string): boolean {
   return attach(e, c, 'dangling', 'else');
 }
 
-/** Between a statement's header and the `{` of its body: keep it after the `{`. */
-function beforeBodyBlock(c: AttachedComment): boolean {
-  const f = c.followingNode as A.Stmt | undefined;
-  if (!isCompound(c.enclosingNode) || f?.kind !== 'Block') return false;
-  return attach(f, c, 'dangling', 'open');
+/** The body that comes after `offset` when `offset` is in the header of `node` (a compound statement). */
+function bodyAfter(node: object | undefined, offset: number): A.Stmt | undefined {
+  if (!isCompound(node)) return undefined;
+  const e = node as A.If | A.For | A.ForEach | A.While | A.Profile | A.FunctionDef;
+  if (e.kind === 'If') {
+    if (offset < e.then.span.start.offset) return e.then;
+    const other = e.otherwise;
+    return other && offset >= e.then.span.end.offset && offset < other.span.start.offset ? other : undefined;
+  }
+  return e.body && offset < e.body.span.start.offset ? e.body : undefined;
+}
+
+/** The statements and function definitions holding `offset`, outermost first, found from the root down. */
+function statementsAt(program: A.Program, offset: number): Array<A.Stmt | A.FunctionDef> {
+  const contains = (n: { span: A.Span }) => n.span.start.offset <= offset && offset < n.span.end.offset;
+  let items: Array<A.Stmt | A.FunctionDef | A.ProgramBlock> = program.blocks;
+  const path: Array<A.Stmt | A.FunctionDef> = [];
+  for (;;) {
+    const node = items.find(contains);
+    if (!node) return path;
+    if (node.kind !== 'ProgramBlock') path.push(node);
+    switch (node.kind) {
+      case 'ProgramBlock':
+        items = node.items;
+        break;
+      case 'Block':
+        items = node.statements;
+        break;
+      case 'If':
+        items = node.otherwise ? [node.then, node.otherwise] : [node.then];
+        break;
+      case 'For':
+      case 'ForEach':
+      case 'While':
+      case 'Profile':
+        items = [node.body];
+        break;
+      case 'FunctionDef':
+        items = node.body ? [node.body] : [];
+        break;
+      default:
+        return path;
+    }
+  }
+}
+
+/**
+ * In a statement's header (`real f(real x) // note`, `for (i in 1:N) // note`, `if (c)\n// note\n{`),
+ * however deep in it: the comment goes with the body, right after its `{` or above its single
+ * statement. Left to the default it would trail some node mid-header, and the next run would
+ * find it elsewhere.
+ */
+function inHeader(c: AttachedComment, program: A.Program): boolean {
+  const offset = c.span.start.offset;
+  const body = bodyAfter(statementsAt(program, offset).at(-1), offset);
+  if (!body) return false;
+  return body.kind === 'Block' ? attach(body, c, 'dangling', 'open') : attach(body, c, 'leading');
+}
+
+/** The first character of code after `offset`, skipping blanks and comments. */
+function nextCodeChar(text: string, offset: number): string {
+  return withoutComments(text.slice(offset)).trimStart().charAt(0);
+}
+
+/** The last character of code before `offset`, skipping blanks and comments. */
+function previousCodeChar(text: string, offset: number): string {
+  return withoutComments(text.slice(0, offset)).trimEnd().slice(-1);
+}
+
+const LISTS = new Set(['Call', 'ArrayExpr', 'RowVectorExpr', 'TupleExpr', 'Print', 'Reject', 'FatalError', 'FunctionDef']);
+
+/** Directly among the items of a list that breaks one item per line (arguments, elements, parameters). */
+function inList(c: AttachedComment): boolean {
+  const e = c.enclosingNode as A.Stmt | A.Expr | A.FunctionDef | undefined;
+  if (!e) return false;
+  if (e.kind === 'Tilde') {
+    const offset = c.span.start.offset;
+    return offset >= e.distributionSpan.end.offset && (!e.truncation || offset < e.truncation.span.start.offset);
+  }
+  return LISTS.has(e.kind);
+}
+
+/**
+ * A comment that ends a line (or has a line of its own) in the middle of a simple statement,
+ * e.g. `x = a + // note`: prettier would keep it with some inner node and force the groups around
+ * that node to break, which the next run would undo. It trails the statement instead. Comments
+ * among the items of a list (`f(a, // note`, `{\n// note\nx, y}`) stay with their item: the list
+ * breaks one item per line and keeps them there.
+ */
+function midStatement(c: AttachedComment, text: string, program: A.Program, ownLine: boolean): boolean {
+  if (c.kind !== 'line' && !ownLine) return false;
+  const previous = previousCodeChar(text, c.span.start.offset);
+  const next = nextCodeChar(text, c.span.end.offset);
+  if (inList(c)) {
+    if (next === ',' || next === '|') return false;
+    if (previous !== '' && '(,{|'.includes(previous) && !')]};'.includes(next)) return false;
+  }
+  const path = statementsAt(program, c.span.start.offset);
+  let i = path.length - 1;
+  const stmt = path[i];
+  if (!stmt || isCompound(stmt) || stmt.kind === 'Block' || (c.enclosingNode === stmt && !c.precedingNode)) return false;
+  // A loop or branch body ends where its statement ends: the comment trails the whole statement,
+  // so it does not push a one-line `for (...) x = 1;` apart.
+  while (i > 0 && path[i - 1].kind !== 'Block' && path[i - 1].span.end.offset === path[i].span.end.offset) i--;
+  const parent = path[i - 1];
+  if (parent?.kind === 'If' && parent.otherwise && parent.then === path[i]) return attach(parent, c, 'dangling', 'else');
+  return attach(path[i], c, 'trailing');
 }
 
 /** On the `{` line of a block, before its first statement. */
@@ -60,44 +162,57 @@ function afterOpenBrace(c: AttachedComment, text: string): boolean {
   return attach(block, c, 'dangling', 'open');
 }
 
-/** At the end of a loop or `if` header whose body is a single statement on the next line. */
-function beforeBodyStatement(c: AttachedComment): boolean {
-  const e = c.enclosingNode as A.Stmt | undefined;
-  const f = c.followingNode;
-  if (!f || !e) return false;
-  const isBody =
-    ((e.kind === 'For' || e.kind === 'ForEach' || e.kind === 'While') && f === e.body) ||
-    (e.kind === 'If' && (f === e.then || f === e.otherwise));
-  return isBody ? attach(f, c, 'leading') : false;
-}
-
-/**
- * On its own line before an operator or comma (`a\n// note\n+ b`): printed before the operator
- * it would end that line in the next run and move again, so it goes after the code it follows.
- */
-function beforePunctuation(c: AttachedComment, text: string): boolean {
-  const p = c.precedingNode as { span: A.Span } | undefined;
-  const f = c.followingNode as { span: A.Span } | undefined;
-  if (!p || !f) return false;
-  const gap = withoutComments(text.slice(c.span.end.offset, f.span.start.offset));
-  return /^[\s(]*$/.test(gap) ? false : attach(p, c, 'trailing');
-}
-
 function withoutComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|#[^\n]*/g, '');
 }
 
 export const handleComments = {
-  ownLine: (c: AttachedComment, text: string): boolean =>
-    elseGap(c, text) || beforeBodyBlock(c) || beforePunctuation(c, text),
-  endOfLine: (c: AttachedComment, text: string): boolean =>
-    elseGap(c, text) || beforeBodyBlock(c) || afterOpenBrace(c, text) || beforeBodyStatement(c),
+  ownLine: (c: AttachedComment, text: string, program: A.Program): boolean =>
+    elseGap(c, text) || inHeader(c, program) || midStatement(c, text, program, true),
+  endOfLine: (c: AttachedComment, text: string, program: A.Program): boolean =>
+    elseGap(c, text) || inHeader(c, program) || afterOpenBrace(c, text) || midStatement(c, text, program, false),
   remaining: (c: AttachedComment, text: string): boolean => afterOpenBrace(c, text),
 };
 
-/** The comment as it appears in the output (line comments lose trailing blanks). */
+/**
+ * Marks where a line comment starts in the laid-out text, so that `separateLineComments` can
+ * find two of them on one line (a private-use character: never in Stan code).
+ */
+const LINE_MARK = '\uE000';
+
+/** The comment as it appears in the output (line comments lose trailing blanks and get a mark). */
 export function commentText(comment: A.Comment): string {
-  return comment.kind === 'line' ? comment.text.trimEnd() : comment.text;
+  return comment.kind === 'line' ? LINE_MARK + comment.text.trimEnd() : comment.text;
+}
+
+/**
+ * A line comment runs to the end of its line, so a second one on the same output line would
+ * become part of the first. prettier defers trailing line comments to the end of the line, and
+ * comments from different places in a statement can meet there: each later one moves to its own
+ * line, indented like the code it precedes. Then the marks are removed.
+ */
+export function separateLineComments(text: string): string {
+  if (!text.includes(LINE_MARK)) return text;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const lines = text.split(eol);
+  const out: string[] = [];
+  lines.forEach((lineText, i) => {
+    const first = lineText.indexOf(LINE_MARK);
+    const second = first < 0 ? -1 : lineText.indexOf(LINE_MARK, first + 1);
+    if (second < 0) {
+      out.push(lineText.replace(LINE_MARK, ''));
+      return;
+    }
+    const own = /^[ \t]*/.exec(lineText)![0];
+    const next = lines.slice(i + 1).find((l) => l.trim() !== '');
+    const nextIndent = next === undefined ? '' : /^[ \t]*/.exec(next)![0];
+    const opensBlock = lineText.slice(0, first).trimEnd().endsWith('{');
+    const indentation = opensBlock && nextIndent.length > own.length ? nextIndent : own;
+    const [head, ...rest] = lineText.split(LINE_MARK);
+    out.push((head + rest[0]).trimEnd());
+    for (const c of rest.slice(1)) out.push(indentation + c.trim());
+  });
+  return out.join(eol);
 }
 
 export function printComment(path: AstPath<A.Comment>): Doc {

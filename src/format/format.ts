@@ -1,8 +1,11 @@
 // Format a Stan program with prettier and the hstan plugin (no plugin lookup on disk).
 import { format } from 'prettier';
 import { formatDiagnostics, hasErrors, sortDiagnostics } from '../frontend/diagnostic.js';
+import { parse } from '../frontend/parse.js';
+import { canonicalizeProgram } from './canonicalize.js';
 import { HstanSyntaxError } from './parse.js';
 import plugin from './prettier-plugin.js';
+import { sameProgram } from './same-program.js';
 
 export interface FormatOptions {
   /** Named in syntax errors. */
@@ -24,8 +27,31 @@ export class FormatSyntaxError extends Error {
   }
 }
 
+/** The printed program would not mean what the source means: a formatter bug, never the user's. */
+export class FormatVerificationError extends Error {
+  constructor(filename: string) {
+    super(`formatting '${filename}' would change the program (a bug in hstan's formatter); nothing was changed`);
+    this.name = 'FormatVerificationError';
+  }
+}
+
 export async function formatSource(source: string, options: FormatOptions = {}): Promise<string> {
   const filename = options.filename ?? '<input>';
+  const formatted = await prettierFormat(source, options, filename);
+  verify(source, formatted, options, filename);
+  return formatted;
+}
+
+function verify(source: string, formatted: string, options: FormatOptions, filename: string): void {
+  const before = parse(source).ast;
+  const after = parse(formatted).ast;
+  if (!before || !after) throw new FormatVerificationError(filename);
+  if (!sameProgram(options.canonicalize ? canonicalizeProgram(before) : before, after)) {
+    throw new FormatVerificationError(filename);
+  }
+}
+
+async function prettierFormat(source: string, options: FormatOptions, filename: string): Promise<string> {
   try {
     return await format(source, {
       parser: 'hstan',

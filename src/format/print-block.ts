@@ -2,9 +2,9 @@
 // between program blocks, and one blank line kept wherever the source had blank lines between
 // statements.
 import type { AstPath, Doc, ParserOptions } from 'prettier';
-import { builders } from 'prettier/doc';
+import { builders, printer } from 'prettier/doc';
 import type * as A from '../frontend/ast.js';
-import { printOpenComments, printOwnLines, takeDangling } from './comments.js';
+import { printOpenComments, printOwnLines, separateLineComments, takeDangling } from './comments.js';
 import type { Print } from './print-expr.js';
 import { isNextLineEmpty } from './text.js';
 
@@ -47,7 +47,10 @@ export function printProgramBlock(path: AstPath<A.ProgramBlock>, options: Parser
   return [path.node.name, ' ', printBraced(path, options, print, 'items', ['{', hardline, '}'])];
 }
 
-/** Blocks and top-level `#include` lines in source order, then a final newline. */
+/**
+ * Blocks and top-level `#include` lines in source order, then a final newline. The program is
+ * laid out here (not left to prettier) so line comments that meet on one line can be separated.
+ */
 export function printProgram(path: AstPath<A.Program>, options: ParserOptions, print: Print): Doc {
   const text = options.originalText;
   const items: Array<{ node: A.ProgramBlock | A.Include; doc: Doc }> = [
@@ -69,5 +72,6 @@ export function printProgram(path: AstPath<A.Program>, options: ParserOptions, p
     if (parts.length > 0) parts.push(hardline, hardline);
     parts.push(printOwnLines(loose, text));
   }
-  return parts.length > 0 ? [parts, hardline] : '';
+  if (parts.length === 0) return '';
+  return separateLineComments(printer.printDocToString([parts, hardline], options).formatted);
 }

@@ -6,7 +6,7 @@ import { builders } from 'prettier/doc';
 import type * as A from '../frontend/ast.js';
 import { INFIX_PRECEDENCE } from '../frontend/operators.js';
 
-const { group, indent, join, line, softline } = builders;
+const { fill, group, indent, join, line, softline } = builders;
 
 export type Print = (selector?: string | number | Array<string | number> | AstPath) => Doc;
 
@@ -36,9 +36,9 @@ export function printExpr(path: AstPath<A.Expr>, print: Print): Doc {
     case 'Call':
       return [e.name, printArguments(path, print, 'args', e.conditional)];
     case 'ArrayExpr':
-      return printList(path, print, 'elements', '{', '}');
+      return printElements(path as AstPath<A.ArrayExpr | A.RowVectorExpr>, print, '{', '}');
     case 'RowVectorExpr':
-      return printList(path, print, 'elements', '[', ']');
+      return printElements(path as AstPath<A.ArrayExpr | A.RowVectorExpr>, print, '[', ']');
     case 'TupleExpr':
       // `(x,)` is a one-element tuple; `(x)` would be parentheses.
       return e.elements.length === 1 ? ['(', print(['elements', 0]), ',)'] : printList(path, print, 'elements', '(', ')');
@@ -96,6 +96,24 @@ export function printList(path: AstPath, print: Print, key: string, open: string
 export function listDoc(items: Doc[], open: string, close: string): Doc {
   if (items.length === 0) return [open, close];
   return group([open, indent([softline, join([',', line], items)]), softline, close]);
+}
+
+function isNumber(e: A.Expr): boolean {
+  if (e.kind === 'Unary') return e.op !== '!' && isNumber(e.operand);
+  return e.kind === 'IntLiteral' || e.kind === 'RealLiteral' || e.kind === 'ImagLiteral';
+}
+
+/** Array and row-vector literals; all-number ones (data, mostly) fill lines instead of one per line. */
+function printElements(path: AstPath<A.ArrayExpr | A.RowVectorExpr>, print: Print, open: string, close: string): Doc {
+  const elements = path.node.elements;
+  if (elements.length < 2 || !elements.every(isNumber)) return printList(path, print, 'elements', open, close);
+  const items = path.map(print, 'elements');
+  const filled: Doc[] = [];
+  items.forEach((item, i) => {
+    if (i > 0) filled.push([',', line]);
+    filled.push(item);
+  });
+  return group([open, indent([softline, fill(filled)]), softline, close]);
 }
 
 /** Call arguments; `conditional` puts `|` after the first (`normal_lpdf(y | mu, sigma)`). */

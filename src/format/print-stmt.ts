@@ -31,11 +31,11 @@ export function printStmt(path: AstPath<A.Stmt>, options: ParserOptions, print: 
     case 'JacobianPlus':
       return ['jacobian += ', print('expr'), ';'];
     case 'For':
-      return ['for (', s.variable, ' in ', printRange(print('lower'), print('upper')), ')', printBody(path, print, 'body')];
+      return withBody(['for (', s.variable, ' in ', printRange(print('lower'), print('upper')), ')'], path, print, 'body');
     case 'ForEach':
-      return ['for (', s.variable, ' in ', print('collection'), ')', printBody(path, print, 'body')];
+      return withBody(['for (', s.variable, ' in ', print('collection'), ')'], path, print, 'body');
     case 'While':
-      return ['while (', print('condition'), ')', printBody(path, print, 'body')];
+      return withBody(['while (', print('condition'), ')'], path, print, 'body');
     case 'If':
       return printIf(path as AstPath<A.If>, options, print);
     case 'Break':
@@ -77,16 +77,20 @@ function includeText(s: A.Include, text: string): string {
   return rest ? `#include ${rest}` : '#include';
 }
 
-/** A loop or branch body: a block after a space, any other statement on the next line if needed. */
-function printBody(path: AstPath, print: Print, key: string): Doc {
+/**
+ * A header and its body: a block follows after a space; any other statement stays beside the
+ * header when both fit on the line, and goes indented on the next line when not (also when the
+ * header itself had to break).
+ */
+function withBody(header: Doc[], path: AstPath, print: Print, key: string): Doc {
   const body = (path.node as Record<string, A.Stmt>)[key];
-  if (body.kind === 'Block') return [' ', print(key)];
-  return group(indent([line, print(key)]));
+  if (body.kind === 'Block') return [...header, ' ', print(key)];
+  return group([...header, indent([line, print(key)])]);
 }
 
 function printIf(path: AstPath<A.If>, options: ParserOptions, print: Print): Doc {
   const s = path.node;
-  const parts: Doc[] = ['if (', print('condition'), ')', printBody(path, print, 'then')];
+  const parts: Doc[] = [withBody(['if (', print('condition'), ')'], path, print, 'then')];
   if (!s.otherwise) return parts;
   // Comments between the branch and `else` stay there, so `else` starts its own line after them.
   const between = takeDangling(s, 'else');
@@ -95,6 +99,6 @@ function printIf(path: AstPath<A.If>, options: ParserOptions, print: Print): Doc
     parts.push(ownLine ? hardline : ' ', commentText(c));
   });
   parts.push(between.length > 0 || s.then.kind !== 'Block' ? hardline : ' ', 'else');
-  parts.push(s.otherwise.kind === 'If' ? [' ', print('otherwise')] : printBody(path, print, 'otherwise'));
+  parts.push(s.otherwise.kind === 'If' ? [' ', print('otherwise')] : withBody([], path, print, 'otherwise'));
   return parts;
 }

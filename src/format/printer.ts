@@ -62,8 +62,8 @@ export const hstanPrinter: Printer<FormatNode> = {
   isBlockComment: (node) => isBlockComment(node as A.Comment),
   printComment: (path) => printComment(path as AstPath<A.Comment>),
   handleComments: {
-    ownLine: (comment, text) => handleComments.ownLine(comment, text),
-    endOfLine: (comment, text) => handleComments.endOfLine(comment, text),
+    ownLine: (comment, text, _options, ast) => handleComments.ownLine(comment, text, ast as A.Program),
+    endOfLine: (comment, text, _options, ast) => handleComments.endOfLine(comment, text, ast as A.Program),
     remaining: (comment, text) => handleComments.remaining(comment, text),
   },
 };

@@ -13,6 +13,8 @@ export interface Lexed {
   diagnostics: RankedDiagnostic[];
   /** Offset of an unterminated `/*`: everything after it was swallowed, so later syntax errors are noise. */
   unterminatedCommentAt?: number;
+  /** Whether any string literal occurs (strings are only legal in a few places). */
+  hasStrings: boolean;
 }
 
 export function lex(source: string): Lexed {
@@ -67,12 +69,17 @@ export function lex(source: string): Lexed {
     comments.push({ kind: c.tokenType === T.BlockComment ? 'block' : 'line', text: c.image, span });
   }
 
+  let hasStrings = false;
   for (const t of result.tokens) {
     switch (t.tokenType) {
+      case T.StringLiteral:
+        hasStrings = true;
+        break;
       case T.BadNumber:
         report(t, 'syntax/bad-number', `a number like '${t.image}' is not valid`);
         break;
       case T.UnterminatedString:
+        hasStrings = true;
         report(t, 'syntax/unterminated-string', 'unterminated string: a string must end with \'"\' on the same line');
         break;
       case T.UnderscoreIdentifier:
@@ -83,5 +90,5 @@ export function lex(source: string): Lexed {
     }
   }
 
-  return { tokens: result.tokens, comments, diagnostics, unterminatedCommentAt };
+  return { tokens: result.tokens, comments, diagnostics, unterminatedCommentAt, hasStrings };
 }

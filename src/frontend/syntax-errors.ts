@@ -134,10 +134,10 @@ function describeOpener(ctx: TokenContext, b: OpenBracket): string {
   const before = ctx.tokens[b.index - 1];
   if (tokenMatcher(b.token, T.LCurly)) {
     if (b.depth === 0 && before && (tokenMatcher(before, T.BlockKw) || tokenMatcher(before, T.Identifier))) {
-      const words = [before.image];
+      // A block is said to open where its name starts: `model {` at 4:1.
       const first = ctx.tokens[b.index - 2];
-      if (first && tokenMatcher(first, T.BlockKw) && b.index - 2 >= 0) words.unshift(first.image);
-      return `the '${words.join(' ')}' block opened at ${where}`;
+      const header = first && tokenMatcher(first, T.BlockKw) ? [first, before] : [before];
+      return `the '${header.map((t) => t.image).join(' ')}' block opened at ${at(startOf(header[0]))}`;
     }
     return `the '{' opened at ${where}`;
   }
@@ -179,6 +179,18 @@ interface Worded {
 }
 
 const ARROW_NOTE = "to compare with a negative number, put a space after '<': 'a < -1'";
+const BOUNDS_NOTE = "inside '<lower=..., upper=...>' the first '>' ends the bounds: put comparisons in parentheses, like <lower=(a > b)>";
+
+/** Does the declaration that `actual` is part of have `<...>` bounds? */
+function boundsBefore(ctx: TokenContext, actual: IToken): boolean {
+  let sawBoundWord = false;
+  for (let i = ctx.tokens.indexOf(actual) - 1; i >= 0; i--) {
+    const t = ctx.tokens[i];
+    if (tokenMatcher(t, T.Semicolon) || tokenMatcher(t, T.LCurly) || tokenMatcher(t, T.RCurly)) break;
+    if (tokenMatcher(t, T.BoundKw)) sawBoundWord = true;
+  }
+  return sawBoundWord;
+}
 
 /** One Chevrotain exception in words. */
 export function describeParseError(e: IRecognitionException, ctx: TokenContext): RankedDiagnostic {
@@ -258,7 +270,8 @@ function wordMismatch(
   switch (info.expected) {
     case T.Semicolon.name: {
       const what = rule === 'varDecl' ? 'the declaration' : 'the statement';
-      return { code: 'syntax/expected-semicolon', message: `expected ';' after ${what}`, span: afterPrev, endsStatement: true };
+      const notes = rule === 'varDecl' && tokenMatcher(actual, T.BinaryOp) && boundsBefore(ctx, actual) ? [BOUNDS_NOTE] : undefined;
+      return { code: 'syntax/expected-semicolon', message: `expected ';' after ${what}`, span: afterPrev, endsStatement: true, notes };
     }
     case T.RSquare.name: {
       const open = innermost(ctx, actual.startOffset, T.LSquare);
@@ -447,6 +460,8 @@ export function dropCascades(ranked: RankedDiagnostic[], tokens: IToken[]): Diag
     }
     return lo < boundaries.length && boundaries[lo] < to;
   };
+  const end = tokens.length > 0 ? (tokens[tokens.length - 1].endOffset ?? 0) + 1 : 0;
+  for (const r of ranked) if (Number.isNaN(r.anchor)) r.anchor = end;
   const sorted = [...ranked].sort((a, b) => a.anchor - b.anchor || a.diagnostic.span.start.offset - b.diagnostic.span.start.offset);
   const kept: Diagnostic[] = [];
   let last: RankedDiagnostic | undefined;

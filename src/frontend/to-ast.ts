@@ -1,8 +1,10 @@
-// The one place where the concrete syntax tree becomes the AST of ast.ts. It also reports what
-// the grammar deliberately lets through so it can be named precisely: reserved words used as
-// names, misspelled or misordered blocks, the removed `real y[N]` array form, sizes that do not
-// fit the type, assignments to things that are not variables, expressions used as statements.
-import type { CstElement, CstNode, IToken } from 'chevrotain';
+// The one place where AST nodes are made. The parser's actions hand over the pieces of each
+// construct (tokens and already-built children); this builder assembles the node, computes its
+// span, and reports what the grammar deliberately lets through so it can be named precisely:
+// reserved words used as names, misspelled or misordered blocks, the removed `real y[N]` array
+// form, sizes that do not fit the type, assignments to things that are not variables,
+// expressions used as statements, strings outside print.
+import type { IToken } from 'chevrotain';
 import type * as A from './ast.js';
 import { BLOCK_ORDER } from './ast.js';
 import type { Diagnostic } from './diagnostic.js';
@@ -13,126 +15,81 @@ import { BLOCK_LIST, endOf, startOf, type RankedDiagnostic } from './syntax-erro
 const INT_MAX = 2147483647;
 
 // ---------------------------------------------------------------------------
-// CST access
-
-function isToken(e: CstElement): e is IToken {
-  return (e as IToken).image !== undefined;
-}
-
-function subs(n: CstNode, key: string): CstNode[] {
-  return (n.children[key] ?? []) as CstNode[];
-}
-
-function sub(n: CstNode, key: string): CstNode | undefined {
-  return subs(n, key)[0];
-}
-
-function toks(n: CstNode, key: string): IToken[] {
-  return (n.children[key] ?? []) as IToken[];
-}
-
-function tok(n: CstNode, key: string): IToken | undefined {
-  return toks(n, key)[0];
-}
-
-/** The first child kind added to a node (Chevrotain adds kinds in the order first met). */
-function firstKey(n: CstNode): string | undefined {
-  for (const k in n.children) return k;
-  return undefined;
-}
-
-function offsetOf(e: CstElement): number {
-  return isToken(e) ? e.startOffset : (firstTok(e)?.startOffset ?? Number.NaN);
-}
-
-/** Children of several kinds in source order (the CST groups them by kind). */
-function inOrder(n: CstNode, keys: string[]): CstElement[] {
-  const all: CstElement[] = [];
-  let kinds = 0;
-  for (const k of keys) {
-    const list = n.children[k];
-    if (list) {
-      all.push(...list);
-      kinds++;
-    }
-  }
-  return kinds < 2 ? all : all.sort((a, b) => offsetOf(a) - offsetOf(b));
-}
-
-function tokenSpan(t: IToken): A.Span {
-  return { start: startOf(t), end: endOf(t) };
-}
-
-function hasPosition(t: IToken): boolean {
-  return t.startOffset >= 0; // false for NaN: tokens inserted by error recovery
-}
-
-/**
- * The first real token under `n`. Chevrotain adds a node's child kinds in the order they are
- * first met, so the first kind's first child starts the node; scanning all kinds is only needed
- * when that child was inserted by error recovery.
- */
-function firstTok(n: CstNode): IToken | undefined {
-  const key = firstKey(n);
-  if (key === undefined) return undefined;
-  const e = n.children[key][0];
-  const quick = isToken(e) ? e : firstTok(e);
-  if (quick && hasPosition(quick)) return quick;
-  let best: IToken | undefined;
-  for (const k in n.children) {
-    for (const c of n.children[k]) {
-      const t = isToken(c) ? c : firstTok(c);
-      if (t && hasPosition(t) && (best === undefined || t.startOffset < best.startOffset)) best = t;
-    }
-  }
-  return best;
-}
-
-/** The last real token under `n`: descend into the child that starts last. */
-function lastTok(n: CstNode): IToken | undefined {
-  let lastChild: CstElement | undefined;
-  let lastStart = -1;
-  for (const k in n.children) {
-    const list = n.children[k];
-    for (let i = list.length - 1; i >= 0; i--) {
-      const start = offsetOf(list[i]);
-      if (start >= 0) {
-        if (start > lastStart) {
-          lastStart = start;
-          lastChild = list[i];
-        }
-        break;
-      }
-    }
-  }
-  if (lastChild === undefined) return undefined;
-  return isToken(lastChild) ? lastChild : lastTok(lastChild);
-}
+// Spans from tokens (tokens inserted by error recovery have no position)
 
 const NOWHERE: A.Position = { offset: NaN, line: NaN, column: NaN };
 
-function nodeSpan(n: CstNode): A.Span {
-  const first = firstTok(n);
-  const last = lastTok(n);
-  return { start: first ? startOf(first) : NOWHERE, end: last ? endOf(last) : NOWHERE };
-}
-
-/** From the start of token `a` to the end of token `b` (either may be a recovery insertion). */
-function between(a: IToken | undefined, b: IToken | undefined): A.Span {
-  return { start: startOrNowhere(a), end: endOrNowhere(b) };
-}
-
-function startOrNowhere(t: IToken | undefined): A.Position {
+function startAt(t: IToken | undefined): A.Position {
   return t && t.startOffset >= 0 ? startOf(t) : NOWHERE;
 }
 
-function endOrNowhere(t: IToken | undefined): A.Position {
+function endAt(t: IToken | undefined): A.Position {
   return t && (t.endOffset ?? -1) >= 0 ? endOf(t) : NOWHERE;
 }
 
-function join(a: A.Span, b: A.Span): A.Span {
-  return { start: a.start, end: b.end };
+function tokenSpan(t: IToken): A.Span {
+  return { start: startAt(t), end: endAt(t) };
 }
+
+/**
+ * From the start of `a` to the end of `b`. When error recovery inserted one of them (so it has
+ * no position) the span shrinks to the other, so diagnostics still point somewhere real.
+ */
+function between(a: IToken | undefined, b: IToken | undefined): A.Span {
+  const start = startAt(a);
+  const end = endAt(b);
+  return { start: Number.isNaN(start.offset) ? end : start, end: Number.isNaN(end.offset) ? start : end };
+}
+
+function join(a: A.Span, b: A.Span): A.Span {
+  return { start: Number.isNaN(a.start.offset) ? b.start : a.start, end: Number.isNaN(b.end.offset) ? a.end : b.end };
+}
+
+// ---------------------------------------------------------------------------
+// Pieces the parser hands over
+
+/** `[e, ...]` after a type, `array`, or a legacy array name. */
+export interface Dims {
+  exprs: A.Expr[];
+  open: IToken;
+  close: IToken;
+}
+
+/** One position inside `[...]`: `e`, `a:b`, `a:`, `:b`, `:` or nothing. */
+export interface IndexParts {
+  before?: A.Expr;
+  colon?: IToken;
+  after?: A.Expr;
+}
+
+export interface CallArgs {
+  args: A.Expr[];
+  bar?: IToken;
+  close: IToken;
+}
+
+export interface Declarator {
+  name: IToken;
+  legacy?: Dims;
+  init?: A.Expr;
+}
+
+export interface Bound {
+  word: IToken;
+  value: A.Expr;
+}
+
+/** What stands after an expression: `[...]`, `'`, or `.n`. */
+export type Postfix = { indices: A.Index[]; close: IToken } | IToken;
+
+type NameRole = 'variable' | 'function' | 'argument' | 'loop variable';
+
+const WITH_ARTICLE: Record<NameRole, string> = {
+  variable: 'a variable',
+  function: 'a function',
+  argument: 'an argument',
+  'loop variable': 'a loop variable',
+};
 
 // ---------------------------------------------------------------------------
 // Type facts needed for size checks
@@ -146,34 +103,11 @@ const TWO_SIZES = new Set(['matrix', 'complex_matrix', 'sum_to_zero_matrix', 'co
 /** Types that take `<lower, upper>` or `<offset, multiplier>`; the rest carry their own constraint. */
 const BOUNDABLE = new Set(['int', 'real', 'complex', 'vector', 'row_vector', 'matrix', 'complex_vector', 'complex_row_vector', 'complex_matrix']);
 
-const LITERAL_KEYS = ['IntLiteral', 'RealLiteral', 'DotNumeral', 'ImagLiteral', 'StringLiteral'];
-
 const PRINT_KINDS: Record<string, 'Print' | 'Reject' | 'FatalError'> = {
   print: 'Print',
   reject: 'Reject',
   fatal_error: 'FatalError',
 };
-
-type NameRole = 'variable' | 'function' | 'argument' | 'loop variable';
-
-// ---------------------------------------------------------------------------
-
-export interface AstResult<T> {
-  value: T;
-  diagnostics: RankedDiagnostic[];
-}
-
-/** CST of the `program` rule to a Program. */
-export function programFromCst(cst: CstNode, source: string, comments: A.Comment[]): AstResult<A.Program> {
-  const b = new AstBuilder(source);
-  return { value: b.program(cst, comments), diagnostics: b.diagnostics };
-}
-
-/** CST of `functionsOnly` / `statementsOnly` (the text of an `#include`) to its items. */
-export function itemsFromCst(cst: CstNode, source: string): AstResult<Array<A.Stmt | A.FunctionDef>> {
-  const b = new AstBuilder(source);
-  return { value: b.items(cst), diagnostics: b.diagnostics };
-}
 
 /**
  * Blocks out of order or repeated. Run on the parsed program and again after `#include`s
@@ -184,8 +118,12 @@ export function blockOrderDiagnostics(blocks: readonly A.ProgramBlock[]): Diagno
   const seen = new Map<A.BlockName, A.ProgramBlock>();
   let latest: A.ProgramBlock | undefined;
   for (const block of blocks) {
+    // Underline the first word of the header (a two-word name may be split across lines).
+    const word = block.name.split(' ')[0].length;
+    const start = block.span.start;
+    const header: A.Span = { start, end: { offset: start.offset + word, line: start.line, column: start.column + word } };
+    if (block.span.file) header.file = block.span.file;
     const first = seen.get(block.name);
-    const header = { start: block.span.start, end: block.span.start };
     if (first) {
       out.push({
         severity: 'error',
@@ -210,10 +148,15 @@ export function blockOrderDiagnostics(blocks: readonly A.ProgramBlock[]): Diagno
   return out;
 }
 
-class AstBuilder {
+export class AstBuilder {
   readonly diagnostics: RankedDiagnostic[] = [];
+  /** A bare `target` in the current statement (only `target += e` may use one). */
+  bareTarget: A.Call | undefined;
 
-  constructor(private readonly source: string) {}
+  constructor(
+    private readonly source: string,
+    private readonly comments: A.Comment[] = [],
+  ) {}
 
   private report(severity: Diagnostic['severity'], span: A.Span, code: string, message: string, notes?: string[]): void {
     this.diagnostics.push({ diagnostic: { severity, code, message, span, notes }, anchor: span.start.offset });
@@ -223,8 +166,8 @@ class AstBuilder {
     this.report('error', span, code, message, notes);
   }
 
-  private text(n: CstNode): string {
-    const span = nodeSpan(n);
+  /** The source text of a span, with runs of whitespace as one space (for messages). */
+  private text(span: A.Span): string {
     if (Number.isNaN(span.start.offset) || Number.isNaN(span.end.offset)) return '';
     return this.source.slice(span.start.offset, span.end.offset).replace(/\s+/g, ' ');
   }
@@ -232,79 +175,44 @@ class AstBuilder {
   // -------------------------------------------------------------------------
   // Program and blocks
 
-  program(n: CstNode, comments: A.Comment[]): A.Program {
+  program(items: Array<A.ProgramBlock | A.Include>): A.Program {
     const blocks: A.ProgramBlock[] = [];
     const includes: A.Include[] = [];
-    for (const item of inOrder(n, ['Include', 'functionsBlock', 'programBlock', 'unknownBlock'])) {
-      if (isToken(item)) includes.push(this.include(item));
-      else if (item.name === 'functionsBlock') {
-        const span = between(tok(item, 'Functions'), tok(item, 'RCurly'));
-        blocks.push({ kind: 'ProgramBlock', name: 'functions', items: this.functionItems(item), span });
-      } else if (item.name === 'programBlock') {
-        const block = this.programBlock(item);
-        if (block) blocks.push(block);
-      } else this.unknownBlock(item);
+    for (const item of items) {
+      if (item.kind === 'Include') includes.push(item);
+      else blocks.push(item);
     }
     for (const d of blockOrderDiagnostics(blocks)) this.diagnostics.push({ diagnostic: d, anchor: d.span.start.offset });
-    return { kind: 'Program', blocks, comments, includes, span: this.wholeSource() };
-  }
-
-  items(n: CstNode): Array<A.Stmt | A.FunctionDef> {
-    if (n.name === 'functionsOnly') return this.functionItems(n);
-    return subs(n, 'statement').flatMap((s) => this.statement(s));
-  }
-
-  private wholeSource(): A.Span {
     const lines = this.source.split(/\r\n|\r|\n/);
-    const last = lines[lines.length - 1];
-    return {
+    const span: A.Span = {
       start: { offset: 0, line: 1, column: 1 },
-      end: { offset: this.source.length, line: lines.length, column: last.length + 1 },
+      end: { offset: this.source.length, line: lines.length, column: lines[lines.length - 1].length + 1 },
     };
+    return { kind: 'Program', blocks, comments: this.comments, includes, span };
   }
 
-  private functionItems(n: CstNode): Array<A.FunctionDef | A.Include> {
-    return subs(n, 'functionItem').map((item) => this.functionItem(item));
+  functionsBlock(keyword: IToken, items: Array<A.FunctionDef | A.Include>, close: IToken): A.ProgramBlock {
+    return { kind: 'ProgramBlock', name: 'functions', items, span: between(keyword, close) };
   }
 
-  private functionItem(n: CstNode): A.FunctionDef | A.Include {
-    const inc = tok(n, 'Include');
-    return inc ? this.include(inc) : this.functionDef(sub(n, 'functionDef')!);
-  }
-
-  private programBlock(n: CstNode): A.ProgramBlock | undefined {
-    const header = sub(n, 'blockName')!;
-    const words = inOrder(header, ['Data', 'Transformed', 'Parameters', 'Model', 'Generated', 'Quantities', 'Identifier'])
-      .map((t) => (t as IToken).image)
-      .join(' ');
-    const items = subs(n, 'statement').flatMap((s) => this.statement(s));
-    if (!(BLOCK_ORDER as readonly string[]).includes(words)) {
-      this.unknownBlockName(words, nodeSpan(header));
+  /** A block with a header like `model` or `transformed data`; undefined (and reported) when the name is unknown. */
+  programBlock(words: IToken[], items: A.Stmt[], close: IToken): A.ProgramBlock | undefined {
+    const name = words.map((t) => t.image).join(' ');
+    if (!(BLOCK_ORDER as readonly string[]).includes(name)) {
+      this.unknownBlock(words);
       return undefined;
     }
-    return { kind: 'ProgramBlock', name: words as A.BlockName, items, span: { start: nodeSpan(header).start, end: endOrNowhere(tok(n, 'RCurly')) } };
+    return { kind: 'ProgramBlock', name: name as A.BlockName, items, span: between(words[0], close) };
   }
 
-  private unknownBlock(n: CstNode): void {
-    const words = toks(n, 'Identifier');
-    this.unknownBlockName(words.map((t) => t.image).join(' '), join(tokenSpan(words[0]), tokenSpan(words[words.length - 1])));
-    // The body is still built so that its own errors are reported.
-    for (const item of inOrder(n, ['functionItem', 'statement'])) {
-      const node = item as CstNode;
-      if (node.name === 'functionItem') this.functionItem(node);
-      else this.statement(node);
-    }
+  unknownBlock(words: IToken[]): void {
+    const name = words.map((t) => t.image).join(' ');
+    const guess = closestName(name, BLOCK_ORDER);
+    const message = guess ? `unknown block '${name}' — did you mean '${guess}'?` : `unknown block '${name}': the blocks are ${BLOCK_LIST}`;
+    this.error(between(words[0], words[words.length - 1]), 'syntax/unknown-block', message);
   }
 
-  private unknownBlockName(words: string, span: A.Span): void {
-    const guess = closestName(words, BLOCK_ORDER);
-    const message = guess
-      ? `unknown block '${words}' — did you mean '${guess}'?`
-      : `unknown block '${words}': the blocks are ${BLOCK_LIST}`;
-    this.error(span, 'syntax/unknown-block', message);
-  }
-
-  private include(t: IToken): A.Include {
+  include(t: IToken): A.Include {
     const rest = t.image.slice('#include'.length).trim();
     const path = /^".*"$|^<.*>$/.test(rest) ? rest.slice(1, -1) : rest;
     const span = tokenSpan(t);
@@ -313,70 +221,12 @@ class AstBuilder {
   }
 
   // -------------------------------------------------------------------------
-  // Functions
+  // Names
 
-  private functionDef(n: CstNode): A.FunctionDef {
-    const ret = sub(n, 'returnType')!;
-    const funTypeNode = sub(ret, 'funType');
-    const returnType = funTypeNode ? this.funType(funTypeNode) : null;
-    if (returnType?.legacyArray) this.legacyFunType(funTypeNode!, undefined);
-    const name = this.declIdentifier(sub(n, 'declIdentifier')!, 'function');
-    const params = subs(n, 'param').map((p) => this.param(p));
-    const bodyNode = sub(n, 'block');
-    const body = bodyNode ? this.block(bodyNode) : undefined;
-    const start = returnType ? returnType.span.start : startOrNowhere(tok(ret, 'Void'));
-    const end = body ? body.span.end : endOrNowhere(tok(n, 'Semicolon'));
-    return { kind: 'FunctionDef', returnType, name: name.name, nameSpan: name.span, params, body, span: { start, end } };
-  }
-
-  private param(n: CstNode): A.Param {
-    const typeNode = sub(n, 'funType')!;
-    const type = this.funType(typeNode);
-    const name = this.declIdentifier(sub(n, 'declIdentifier')!, 'argument');
-    if (type.legacyArray) this.legacyFunType(typeNode, name.name);
-    const data = tok(n, 'Data');
-    const span = { start: data ? startOrNowhere(data) : type.span.start, end: name.span.end };
-    return { dataOnly: data !== undefined, type, name: name.name, span };
-  }
-
-  private funType(n: CstNode): A.FunType {
-    const dimsNode = sub(n, 'unsizedDims');
-    const arrayDims = dimsNode ? toks(dimsNode, 'Comma').length + 1 : 0;
-    const elem = sub(n, 'funElementType')!;
-    const kw = tok(elem, 'FunType');
-    const tuple = sub(elem, 'tupleFunType');
-    const array = tok(n, 'Array');
-    const elemSpan = kw ? tokenSpan(kw) : between(tok(tuple!, 'Tuple'), tok(tuple!, 'RParen'));
-    const start = array ? startOrNowhere(array) : elemSpan.start;
-    const end = dimsNode && !array ? endOrNowhere(tok(dimsNode, 'RSquare')) : elemSpan.end;
-    const type: A.FunType = { kind: 'FunType', base: kw ? (kw.image as A.FunType['base']) : 'tuple', arrayDims, span: { start, end } };
-    if (tuple) {
-      type.elements = subs(tuple, 'funType').map((t) => this.funType(t));
-      this.checkTupleArity(type.elements.length, toks(tuple, 'Comma').length, elemSpan);
-    }
-    if (dimsNode && !tok(n, 'Array')) type.legacyArray = true;
-    return type;
-  }
-
-  /** `real[] x` → `array[] real x`. */
-  private legacyFunType(n: CstNode, name: string | undefined): void {
-    const elem = this.text(sub(n, 'funElementType')!);
-    const dims = this.text(sub(n, 'unsizedDims')!);
-    const suffix = name ? ` ${name}` : '';
-    this.report(
-      'warning',
-      nodeSpan(n),
-      'syntax/legacy-array',
-      `\`${elem}${dims}${suffix}\` is the removed array syntax; write \`array${dims} ${elem}${suffix}\``,
-    );
-  }
-
-  private declIdentifier(n: CstNode, role: NameRole): { name: string; span: A.Span } {
-    const ident = tok(n, 'Identifier');
-    const t = ident ?? tok(n, 'Keyword')!;
+  name(t: IToken, role: NameRole): { name: string; span: A.Span } {
     const span = tokenSpan(t);
-    if (!ident) {
-      this.error(span, 'syntax/reserved-word', `'${t.image}' is a reserved word and cannot name a ${role}`);
+    if (t.tokenType.name !== 'Identifier' && t.tokenType.name !== 'UnderscoreIdentifier') {
+      this.error(span, 'syntax/reserved-word', `'${t.image}' is a reserved word and cannot name ${WITH_ARTICLE[role]}`);
     } else if (t.image.endsWith('__')) {
       this.error(span, 'syntax/reserved-name', `'${t.image}' ends in '__', which is reserved for names the compiler makes`);
     }
@@ -384,83 +234,129 @@ class AstBuilder {
   }
 
   // -------------------------------------------------------------------------
+  // Functions
+
+  functionDef(
+    returnType: A.FunType | IToken,
+    nameTok: IToken,
+    params: A.Param[],
+    body: A.Block | undefined,
+    end: IToken | undefined,
+  ): A.FunctionDef {
+    const isVoid = !('kind' in returnType);
+    const name = this.name(nameTok, 'function');
+    if (!isVoid && returnType.legacyArray) this.legacyFunType(returnType, undefined);
+    const start = isVoid ? startAt(returnType) : returnType.span.start;
+    const span = { start, end: body ? body.span.end : endAt(end) };
+    return { kind: 'FunctionDef', returnType: isVoid ? null : returnType, name: name.name, nameSpan: name.span, params, body, span };
+  }
+
+  param(data: IToken | undefined, type: A.FunType, nameTok: IToken): A.Param {
+    const name = this.name(nameTok, 'argument');
+    if (type.legacyArray) this.legacyFunType(type, name.name);
+    return { dataOnly: data !== undefined, type, name: name.name, span: { start: data ? startAt(data) : type.span.start, end: name.span.end } };
+  }
+
+  /**
+   * `array[,] real` (array token given), or `real` / legacy `real[,]` (dims after the element).
+   * `element` is the base-type keyword or a tuple's element types with its span.
+   */
+  funType(
+    array: IToken | undefined,
+    dims: { count: number; close: IToken } | undefined,
+    element: IToken | { elements: A.FunType[]; commas: number; span: A.Span },
+  ): A.FunType {
+    const isKeyword = !('elements' in element);
+    const elementSpan = isKeyword ? tokenSpan(element) : element.span;
+    const start = array ? startAt(array) : elementSpan.start;
+    const end = dims && !array ? endAt(dims.close) : elementSpan.end;
+    const type: A.FunType = {
+      kind: 'FunType',
+      base: isKeyword ? (element.image as A.FunType['base']) : 'tuple',
+      arrayDims: dims ? dims.count : 0,
+      span: { start, end },
+    };
+    if (!isKeyword) {
+      type.elements = element.elements;
+      this.checkTupleArity(element.elements.length, element.commas, element.span);
+    }
+    if (dims && !array) type.legacyArray = true;
+    return type;
+  }
+
+  /** `real[] x` → `array[] real x`. */
+  private legacyFunType(type: A.FunType, name: string | undefined): void {
+    const written = this.text(type.span);
+    const dims = written.slice(written.indexOf('['));
+    const element = written.slice(0, written.indexOf('[')).trim();
+    const suffix = name ? ` ${name}` : '';
+    this.report(
+      'warning',
+      type.span,
+      'syntax/legacy-array',
+      `\`${element}${dims}${suffix}\` is the removed array syntax; write \`array${dims} ${element}${suffix}\``,
+    );
+  }
+
+  // -------------------------------------------------------------------------
   // Declarations
 
-  private varDecl(n: CstNode): A.VarDecl[] {
-    const arrayDimsNode = sub(n, 'arrayDims');
-    const typeNode = sub(n, 'declType')!;
-    const start = arrayDimsNode ? startOrNowhere(tok(arrayDimsNode, 'Array')) : this.declTypeStart(typeNode);
-    const span = { start, end: endOrNowhere(tok(n, 'Semicolon')) };
-    return subs(n, 'declarator').map((d) => {
-      const name = this.declIdentifier(sub(d, 'declIdentifier')!, 'variable');
-      const legacyNode = sub(d, 'dimensions');
-      const initNode = sub(d, 'expression');
+  /** One VarDecl per declared name; each gets its own copy of the type. */
+  varDecl(array: { keyword: IToken; dims: Dims } | undefined, type: A.DeclType, declarators: Declarator[], semicolon: IToken): A.VarDecl[] {
+    const span = { start: array ? startAt(array.keyword) : type.span.start, end: endAt(semicolon) };
+    return declarators.map((d, i) => {
+      const name = this.name(d.name, 'variable');
       const decl: A.VarDecl = {
         kind: 'VarDecl',
-        type: this.declType(typeNode),
-        arrayDims: arrayDimsNode ? this.dimensions(sub(arrayDimsNode, 'dimensions')!) : [],
+        type: i === 0 ? type : structuredClone(type),
+        arrayDims: array ? (i === 0 ? array.dims.exprs : structuredClone(array.dims.exprs)) : [],
         name: name.name,
         nameSpan: name.span,
         span,
       };
-      if (legacyNode) {
-        const dims = this.text(legacyNode).replace(/^\[\s*|\s*\]$/g, '');
-        if (arrayDimsNode) {
-          this.error(nodeSpan(legacyNode), 'syntax/mixed-array', `'${name.name}' has sizes both in 'array[...]' and after its name; use 'array[...]' only`);
+      if (d.legacy) {
+        const dimsSpan = between(d.legacy.open, d.legacy.close);
+        if (array) {
+          this.error(dimsSpan, 'syntax/mixed-array', `'${name.name}' has sizes both in 'array[...]' and after its name; use 'array[...]' only`);
         } else {
-          decl.arrayDims = this.dimensions(legacyNode);
+          decl.arrayDims = d.legacy.exprs;
           decl.legacyArray = true;
-          const type = this.text(typeNode);
+          const dims = this.text(dimsSpan).replace(/^\[\s*|\s*\]$/g, '');
+          const typeText = this.text(type.span);
           this.report(
             'warning',
-            join(nodeSpan(typeNode), nodeSpan(legacyNode)),
+            join(type.span, dimsSpan),
             'syntax/legacy-array',
-            `\`${type} ${name.name}[${dims}]\` is the removed array syntax; write \`array[${dims}] ${type} ${name.name}\``,
+            `\`${typeText} ${name.name}[${dims}]\` is the removed array syntax; write \`array[${dims}] ${typeText} ${name.name}\``,
           );
         }
       }
-      if (initNode) decl.init = this.expr(initNode);
+      if (d.init) decl.init = d.init;
       return decl;
     });
   }
 
-  private dimensions(n: CstNode): A.Expr[] {
-    return subs(n, 'expression').map((e) => this.expr(e));
-  }
-
-  private declTypeStart(n: CstNode): A.Position {
-    const tupleNode = sub(n, 'tupleDeclType');
-    return startOrNowhere(tupleNode ? tok(tupleNode, 'Tuple') : tok(n, 'DeclType'));
-  }
-
-  private declType(n: CstNode): A.DeclType {
-    const tupleNode = sub(n, 'tupleDeclType');
-    if (tupleNode) {
-      const span = between(tok(tupleNode, 'Tuple'), tok(tupleNode, 'RParen'));
-      const elements = subs(tupleNode, 'tupleElement').map((el) => {
-        const dimsNode = sub(el, 'arrayDims');
-        const type = this.declType(sub(el, 'declType')!);
-        const start = dimsNode ? startOrNowhere(tok(dimsNode, 'Array')) : type.span.start;
-        return {
-          type,
-          arrayDims: dimsNode ? this.dimensions(sub(dimsNode, 'dimensions')!) : [],
-          span: { start, end: type.span.end },
-        };
-      });
-      this.checkTupleArity(elements.length, toks(tupleNode, 'Comma').length, span);
-      return { kind: 'DeclType', base: 'tuple', sizes: [], elements, span };
-    }
-    const kw = tok(n, 'DeclType')!;
-    const base = kw.image as A.BaseTypeName;
-    const sizesNode = sub(n, 'dimensions');
-    const boundsNode = sub(n, 'bounds');
-    const last = sizesNode ? tok(sizesNode, 'RSquare') : boundsNode ? tok(boundsNode, 'Greater') : kw;
-    const span = between(kw, last);
-    const sizes = sizesNode ? this.dimensions(sizesNode) : [];
-    const type: A.DeclType = { kind: 'DeclType', base, sizes, span };
-    this.checkSizes(base, sizes.length, sizesNode ? between(tok(sizesNode, 'LSquare'), tok(sizesNode, 'RSquare')) : tokenSpan(kw));
-    if (boundsNode) type.bounds = this.bounds(boundsNode, base);
+  declType(keyword: IToken, bounds: { items: Bound[]; open: IToken; close: IToken } | undefined, sizes: Dims | undefined): A.DeclType {
+    const base = keyword.image as A.BaseTypeName;
+    const last = sizes ? sizes.close : bounds ? bounds.close : keyword;
+    const type: A.DeclType = { kind: 'DeclType', base, sizes: sizes ? sizes.exprs : [], span: between(keyword, last) };
+    this.checkSizes(base, type.sizes.length, sizes ? between(sizes.open, sizes.close) : tokenSpan(keyword));
+    if (bounds) type.bounds = this.bounds(bounds.items, between(bounds.open, bounds.close), base);
     return type;
+  }
+
+  tupleDeclType(keyword: IToken, elements: A.TupleElementDecl[], commas: number, close: IToken): A.DeclType {
+    const span = between(keyword, close);
+    this.checkTupleArity(elements.length, commas, span);
+    return { kind: 'DeclType', base: 'tuple', sizes: [], elements, span };
+  }
+
+  tupleElement(array: { keyword: IToken; dims: Dims } | undefined, type: A.DeclType): A.TupleElementDecl {
+    return {
+      type,
+      arrayDims: array ? array.dims.exprs : [],
+      span: { start: array ? startAt(array.keyword) : type.span.start, end: type.span.end },
+    };
   }
 
   private checkSizes(base: string, count: number, span: A.Span): void {
@@ -469,39 +365,33 @@ class AstBuilder {
       return;
     }
     if (base === 'cholesky_factor_cov') {
-      if (count < 1 || count > 2) this.error(span, 'syntax/type-sizes', `'cholesky_factor_cov' needs one or two sizes, like 'cholesky_factor_cov[M]' or 'cholesky_factor_cov[M, N]'`);
+      if (count < 1 || count > 2) {
+        this.error(span, 'syntax/type-sizes', "'cholesky_factor_cov' needs one or two sizes, like 'cholesky_factor_cov[M]' or 'cholesky_factor_cov[M, N]'");
+      }
       return;
     }
     const want = ONE_SIZE.has(base) ? 1 : TWO_SIZES.has(base) ? 2 : 0;
     if (count === want) return;
     const example = want === 1 ? `'${base}[N]'` : `'${base}[N, M]'`;
-    const what = want === 1 ? 'one size' : 'two sizes';
-    this.error(span, 'syntax/type-sizes', `'${base}' needs ${what}, like ${example}`);
+    this.error(span, 'syntax/type-sizes', `'${base}' needs ${want === 1 ? 'one size' : 'two sizes'}, like ${example}`);
   }
 
-  private bounds(n: CstNode, base: string): A.Bounds {
-    const span = between(tok(n, 'Less'), tok(n, 'Greater'));
+  private bounds(items: Bound[], span: A.Span, base: string): A.Bounds {
     const out: A.Bounds = { span };
-    if (!BOUNDABLE.has(base)) {
-      this.error(span, 'syntax/bounds', `'${base}' cannot have bounds: its constraint is part of the type`);
-    }
-    for (const b of subs(n, 'bound')) {
-      const word = tok(b, 'BoundWord')!.image as 'lower' | 'upper' | 'offset' | 'multiplier';
-      const value = this.chain(sub(b, 'boundExpression')!, 'ArithmeticOp', false);
-      if (out[word]) this.error(nodeSpan(b), 'syntax/bounds', `'${word}' is given twice`);
-      out[word] = value;
+    if (!BOUNDABLE.has(base)) this.error(span, 'syntax/bounds', `'${base}' cannot have bounds: its constraint is part of the type`);
+    for (const { word, value } of items) {
+      const key = word.image as 'lower' | 'upper' | 'offset' | 'multiplier';
+      if (out[key]) this.error({ start: startAt(word), end: value.span.end }, 'syntax/bounds', `'${key}' is given twice`);
+      out[key] = value;
     }
     const range = out.lower !== undefined || out.upper !== undefined;
     const affine = out.offset !== undefined || out.multiplier !== undefined;
-    if (range && affine) {
-      this.error(span, 'syntax/bounds', "bounds cannot mix 'lower'/'upper' with 'offset'/'multiplier'");
-    } else if (affine && base === 'int') {
-      this.error(span, 'syntax/bounds', "'int' can only have 'lower' and 'upper' bounds");
-    }
+    if (range && affine) this.error(span, 'syntax/bounds', "bounds cannot mix 'lower'/'upper' with 'offset'/'multiplier'");
+    else if (affine && base === 'int') this.error(span, 'syntax/bounds', "'int' can only have 'lower' and 'upper' bounds");
     return out;
   }
 
-  /** `tuple(a, b)`, or `tuple(a, )` for one element; never empty commas or a lone element. */
+  /** `(a, b)`, or `(a, )` for one element; never empty commas or a lone element. */
   private checkTupleArity(elements: number, commas: number, span: A.Span): void {
     if (elements === 1 && commas === 1) return;
     if (elements >= 2 && commas === elements - 1) return;
@@ -515,315 +405,173 @@ class AstBuilder {
   // -------------------------------------------------------------------------
   // Statements
 
-  private statement(n: CstNode): A.Stmt[] {
-    const inc = tok(n, 'Include');
-    if (inc) return [this.include(inc)];
-    const key = firstKey(n);
-    const c = key === undefined ? undefined : (n.children[key][0] as CstNode | undefined);
-    if (key === undefined || !c) return [];
-    const upToSemicolon = (first: IToken | undefined) => between(first, tok(c, 'Semicolon'));
-    switch (key) {
-      case 'block':
-        return [this.block(c)];
-      case 'varDecl':
-        return this.varDecl(c);
-      case 'ifStatement': {
-        const [thenNode, elseNode] = subs(c, 'statement');
-        const then = this.body(thenNode);
-        const otherwise = elseNode ? this.body(elseNode) : undefined;
-        const span = { start: startOrNowhere(tok(c, 'If')), end: (otherwise ?? then).span.end };
-        const stmt: A.If = { kind: 'If', condition: this.expr(sub(c, 'expression')!), then, span };
-        if (otherwise) stmt.otherwise = otherwise;
-        return [stmt];
-      }
-      case 'whileStatement': {
-        const body = this.body(sub(c, 'statement')!);
-        const span = { start: startOrNowhere(tok(c, 'While')), end: body.span.end };
-        return [{ kind: 'While', condition: this.expr(sub(c, 'expression')!), body, span }];
-      }
-      case 'forStatement':
-        return [this.forStatement(c)];
-      case 'breakStatement':
-        return [{ kind: 'Break', span: upToSemicolon(tok(c, 'Break')) }];
-      case 'continueStatement':
-        return [{ kind: 'Continue', span: upToSemicolon(tok(c, 'Continue')) }];
-      case 'returnStatement': {
-        const value = sub(c, 'expression');
-        const span = upToSemicolon(tok(c, 'Return'));
-        return [value ? { kind: 'Return', value: this.expr(value), span } : { kind: 'Return', span }];
-      }
-      case 'printStatement': {
-        const word = tok(c, 'Print') ?? tok(c, 'Reject') ?? tok(c, 'FatalError');
-        const args = subs(c, 'expression').map((e) => this.expr(e, true));
-        return [{ kind: PRINT_KINDS[word!.image], args, span: upToSemicolon(word) }];
-      }
-      case 'profileStatement': {
-        const nameTok = tok(c, 'StringLiteral')!;
-        const body = this.block(sub(c, 'block')!);
-        const span = { start: startOrNowhere(tok(c, 'Profile')), end: body.span.end };
-        return [{ kind: 'Profile', name: unquote(nameTok.image), body, span }];
-      }
-      case 'emptyStatement':
-        return [{ kind: 'Empty', span: upToSemicolon(tok(c, 'Semicolon')) }];
-      case 'expressionStatement': {
-        const s = this.expressionStatement(c);
-        return s ? [s] : [];
-      }
-      default:
-        return [];
-    }
+  block(open: IToken, statements: A.Stmt[], close: IToken): A.Block {
+    return { kind: 'Block', statements, span: between(open, close) };
   }
 
   /** The body of if/while/for: one statement (several declarations become a block). */
-  private body(n: CstNode): A.Stmt {
-    const stmts = this.statement(n);
+  body(stmts: A.Stmt[], at: IToken): A.Stmt {
     if (stmts.length === 1) return stmts[0];
-    if (stmts.length === 0) return { kind: 'Empty', span: nodeSpan(n) };
+    if (stmts.length === 0) return { kind: 'Empty', span: tokenSpan(at) };
     return { kind: 'Block', statements: stmts, span: join(stmts[0].span, stmts[stmts.length - 1].span) };
   }
 
-  private block(n: CstNode): A.Block {
-    const span = between(tok(n, 'LCurly'), tok(n, 'RCurly'));
-    return { kind: 'Block', statements: subs(n, 'statement').flatMap((s) => this.statement(s)), span };
+  ifStatement(keyword: IToken, condition: A.Expr, then: A.Stmt, otherwise: A.Stmt | undefined): A.If {
+    const stmt: A.If = { kind: 'If', condition, then, span: { start: startAt(keyword), end: (otherwise ?? then).span.end } };
+    if (otherwise) stmt.otherwise = otherwise;
+    return stmt;
   }
 
-  private forStatement(n: CstNode): A.For | A.ForEach {
-    const v = this.declIdentifier(sub(n, 'declIdentifier')!, 'loop variable');
-    const [first, second] = subs(n, 'expression');
-    const body = this.body(sub(n, 'statement')!);
-    const span = { start: startOrNowhere(tok(n, 'For')), end: body.span.end };
-    if (second) {
-      return { kind: 'For', variable: v.name, variableSpan: v.span, lower: this.expr(first), upper: this.expr(second), body, span };
-    }
-    return { kind: 'ForEach', variable: v.name, variableSpan: v.span, collection: this.expr(first), body, span };
+  whileStatement(keyword: IToken, condition: A.Expr, body: A.Stmt): A.While {
+    return { kind: 'While', condition, body, span: { start: startAt(keyword), end: body.span.end } };
   }
 
-  private expressionStatement(n: CstNode): A.Stmt | undefined {
-    const question = tok(n, 'Question');
-    const exprs = subs(n, 'expression');
-    const rhsNode = question ? exprs[2] : exprs[0];
-    const opTok = tok(n, 'AssignOp');
-    const semicolon = endOrNowhere(tok(n, 'Semicolon'));
-    if (opTok?.image === '+=' && this.isBareTarget(n)) {
-      const target = tok(sub(n, 'leadingOperand')!, 'Target');
-      return { kind: 'TargetPlus', expr: this.expr(rhsNode), span: { start: startOrNowhere(target), end: semicolon } };
+  forStatement(keyword: IToken, variable: IToken, first: A.Expr, second: A.Expr | undefined, body: A.Stmt): A.For | A.ForEach {
+    const v = this.name(variable, 'loop variable');
+    const span = { start: startAt(keyword), end: body.span.end };
+    if (second) return { kind: 'For', variable: v.name, variableSpan: v.span, lower: first, upper: second, body, span };
+    return { kind: 'ForEach', variable: v.name, variableSpan: v.span, collection: first, body, span };
+  }
+
+  simple(kind: 'Break' | 'Continue' | 'Empty', first: IToken, semicolon: IToken): A.Break | A.Continue | A.Empty {
+    return { kind, span: between(first, semicolon) };
+  }
+
+  returnStatement(keyword: IToken, value: A.Expr | undefined, semicolon: IToken): A.Return {
+    const span = between(keyword, semicolon);
+    return value ? { kind: 'Return', value, span } : { kind: 'Return', span };
+  }
+
+  printStatement(keyword: IToken, args: A.Expr[], semicolon: IToken): A.Print | A.Reject | A.FatalError {
+    return { kind: PRINT_KINDS[keyword.image] ?? 'Print', args, span: between(keyword, semicolon) };
+  }
+
+  profile(keyword: IToken, name: IToken, body: A.Block): A.Profile {
+    return { kind: 'Profile', name: unquote(name.image), body, span: { start: startAt(keyword), end: body.span.end } };
+  }
+
+  /** `lhs op value;` — also `target += e` and `jacobian += e`. */
+  assignment(lhs: A.Expr, opTok: IToken, value: A.Expr, semicolon: IToken): A.Stmt {
+    const span = { start: lhs.span.start, end: endAt(semicolon) };
+    let op = opTok.image as A.AssignOp;
+    if (opTok.image === '<-') {
+      this.error(tokenSpan(opTok), 'syntax/arrow-assign', "'<-' was removed from Stan: use '=' for assignment");
+      op = '=';
     }
-    const lhs = this.leadingExpression(n);
-    const span = { start: lhs.span.start, end: semicolon };
-    if (opTok) {
-      let op = opTok.image as A.AssignOp;
-      if (opTok.image === '<-') {
-        this.error(tokenSpan(opTok), 'syntax/arrow-assign', "'<-' was removed from Stan: use '=' for assignment");
-        op = '=';
-      }
-      const value = this.expr(rhsNode);
-      if (op === '+=' && lhs.kind === 'Variable' && lhs.name === 'jacobian') {
-        return { kind: 'JacobianPlus', expr: value, span };
-      }
-      if (!isAssignable(lhs)) {
-        this.error(
-          lhs.span,
-          'syntax/not-assignable',
-          `cannot assign to this expression: the left side of '${op}' must be a variable, possibly indexed (x[i]) or a tuple element (x.1)`,
-        );
-      }
-      return { kind: 'Assign', target: lhs, op, value, span };
+    if (op === '+=' && lhs === this.bareTarget) {
+      this.bareTarget = undefined;
+      return { kind: 'TargetPlus', expr: value, span };
     }
-    const tilde = tok(n, 'Tilde');
-    if (tilde) {
-      const dist = tok(n, 'Identifier')!;
-      const argsNode = sub(n, 'callArgs')!;
-      const args = this.callArgs(argsNode);
-      if (args.conditional) {
-        this.error(
-          tokenSpan(tok(argsNode, 'Bar')!),
-          'syntax/tilde-bar',
-          `a '~' statement lists the distribution's parameters without '|': write 'y ~ ${dist.image}(mu, sigma)'`,
-        );
-      }
-      const stmt: A.Tilde = {
-        kind: 'Tilde',
-        lhs,
-        distribution: dist.image,
-        distributionSpan: tokenSpan(dist),
-        args: args.args,
-        span,
-      };
-      const trunc = sub(n, 'truncation');
-      if (trunc) stmt.truncation = this.truncation(trunc);
-      return stmt;
+    if (op === '+=' && lhs.kind === 'Variable' && lhs.name === 'jacobian') return { kind: 'JacobianPlus', expr: value, span };
+    // A bare `target` in any other statement is reported once, by endStatement.
+    if (lhs !== this.bareTarget && !isAssignable(lhs)) {
+      this.error(
+        lhs.span,
+        'syntax/not-assignable',
+        `cannot assign to this expression: the left side of '${op}' must be a variable, possibly indexed (x[i]) or a tuple element (x.1)`,
+      );
     }
-    if (lhs.kind === 'Call') return { kind: 'CallStmt', call: lhs, span };
-    this.error(
-      lhs.span,
-      'syntax/not-a-statement',
-      "this expression is not a statement: assign it with '=', use it in a '~' statement, or call a function",
-    );
+    return { kind: 'Assign', target: lhs, op, value, span };
+  }
+
+  tilde(lhs: A.Expr, dist: IToken, args: CallArgs, truncation: A.Truncation | undefined, semicolon: IToken): A.Tilde {
+    if (args.bar) {
+      this.error(
+        tokenSpan(args.bar),
+        'syntax/tilde-bar',
+        `a '~' statement lists the distribution's parameters without '|': write 'y ~ ${dist.image}(mu, sigma)'`,
+      );
+    }
+    const stmt: A.Tilde = {
+      kind: 'Tilde',
+      lhs,
+      distribution: dist.image,
+      distributionSpan: tokenSpan(dist),
+      args: args.args,
+      span: { start: lhs.span.start, end: endAt(semicolon) },
+    };
+    if (truncation) stmt.truncation = truncation;
+    return stmt;
+  }
+
+  /** `f(x);`; any other expression alone is not a statement. */
+  expressionAlone(e: A.Expr, semicolon: IToken): A.Stmt | undefined {
+    if (e.kind === 'Call' && e !== this.bareTarget) return { kind: 'CallStmt', call: e, span: { start: e.span.start, end: endAt(semicolon) } };
+    if (e === this.bareTarget) return undefined; // reported by endStatement
+    this.error(e.span, 'syntax/not-a-statement', "this expression is not a statement: assign it with '=', use it in a '~' statement, or call a function");
     return undefined;
   }
 
-  /** The statement's leading expression: a leading operand, infix operators, maybe `? :`. */
-  private leadingExpression(n: CstNode): A.Expr {
-    const question = tok(n, 'Question');
-    const first = this.operand(sub(n, 'leadingOperand')!, false);
-    const ops = toks(n, 'BinaryOp');
-    const condition =
-      ops.length === 0
-        ? first
-        : groupByPrecedence(
-            [first, ...subs(n, 'operand').map((o) => this.operand(o, false))],
-            ops.map((t) => t.image as keyof typeof INFIX_PRECEDENCE),
-          );
-    if (!question) return condition;
-    const [thenNode, elseNode] = subs(n, 'expression');
-    const otherwise = this.expr(elseNode);
-    return { kind: 'Conditional', condition, then: this.expr(thenNode), otherwise, span: join(condition.span, otherwise.span) };
+  /** A bare `target` not consumed by `target +=` is an error. */
+  endStatement(): void {
+    if (this.bareTarget) {
+      this.error(this.bareTarget.nameSpan, 'syntax/bare-target', "'target' is read with 'target()' and added to with 'target += ...'");
+      this.bareTarget = undefined;
+    }
   }
 
-  /** `target` alone before `+=`. */
-  private isBareTarget(n: CstNode): boolean {
-    if (tok(n, 'BinaryOp') || tok(n, 'Question')) return false;
-    const lead = sub(n, 'leadingOperand')!;
-    if (tok(lead, 'PrefixOp') || tok(lead, 'PowerOp') || sub(lead, 'indexSuffix') || tok(lead, 'Transpose') || tok(lead, 'projection')) {
-      return false;
-    }
-    return tok(lead, 'Target') !== undefined && tok(lead, 'LParen') === undefined;
-  }
-
-  private truncation(n: CstNode): A.Truncation {
-    const comma = tok(n, 'Comma')!;
-    const out: A.Truncation = { span: between(tok(n, 'Identifier'), tok(n, 'RSquare')) };
-    for (const e of subs(n, 'expression')) {
-      const value = this.expr(e);
-      if (offsetOf(e) < comma.startOffset) out.lower = value;
-      else out.upper = value;
-    }
+  truncation(t: IToken, lower: A.Expr | undefined, upper: A.Expr | undefined, close: IToken): A.Truncation {
+    const out: A.Truncation = { span: between(t, close) };
+    if (lower) out.lower = lower;
+    if (upper) out.upper = upper;
     return out;
   }
 
   // -------------------------------------------------------------------------
   // Expressions
 
-  /** `allowString`: only the direct arguments of print/reject/fatal_error may be strings. */
-  private expr(n: CstNode, allowString = false): A.Expr {
-    const question = tok(n, 'Question');
-    const condition = this.chain(n, 'BinaryOp', allowString && !question);
-    if (!question) return condition;
-    const [thenNode, elseNode] = subs(n, 'expression');
-    const then = this.expr(thenNode);
-    const otherwise = this.expr(elseNode);
+  /** `a op b op c ...`, grouped by precedence. */
+  chain(operands: A.Expr[], ops: IToken[]): A.Expr {
+    if (ops.length === 0) return operands[0];
+    return groupByPrecedence(operands, ops.map((t) => t.image as keyof typeof INFIX_PRECEDENCE));
+  }
+
+  conditional(condition: A.Expr, then: A.Expr, otherwise: A.Expr): A.Conditional {
     return { kind: 'Conditional', condition, then, otherwise, span: join(condition.span, otherwise.span) };
   }
 
-  /** `a op b op c ...` (an infix chain or a bound's value), grouped by precedence. */
-  private chain(n: CstNode, opKey: string, allowString: boolean): A.Expr {
-    const operands = subs(n, 'operand');
-    const ops = toks(n, opKey);
-    if (ops.length === 0) return this.operand(operands[0], allowString);
-    return groupByPrecedence(
-      operands.map((o) => this.operand(o, false)),
-      ops.map((t) => t.image as keyof typeof INFIX_PRECEDENCE),
-    );
-  }
-
-  /** `operand` and `leadingOperand`: prefixes, a primary, postfixes, an optional `^` exponent. */
-  private operand(n: CstNode, allowString: boolean): A.Expr {
-    const prefixes = toks(n, 'PrefixOp');
-    const power = tok(n, 'PowerOp');
-    const postfixes = inOrder(n, ['indexSuffix', 'Transpose', 'projection']);
-    let e = this.primary(n, allowString && prefixes.length === 0 && postfixes.length === 0 && !power);
+  /** Prefixes, the primary with its postfixes, an optional `^` exponent. */
+  operand(prefixes: IToken[], primary: A.Expr, postfixes: Postfix[], power: IToken | undefined, exponent: A.Expr | undefined): A.Expr {
+    let e = primary;
     for (const p of postfixes) {
-      if (!isToken(p)) {
-        e = { kind: 'Indexed', target: e, indices: this.indices(p), span: join(e.span, between(tok(p, 'LSquare'), tok(p, 'RSquare'))) };
+      if ('indices' in p) {
+        e = { kind: 'Indexed', target: e, indices: p.indices, span: { start: e.span.start, end: endAt(p.close) } };
       } else if (p.image === "'") {
-        e = { kind: 'Transpose', operand: e, span: join(e.span, tokenSpan(p)) };
+        e = { kind: 'Transpose', operand: e, span: { start: e.span.start, end: endAt(p) } };
       } else {
-        e = { kind: 'TupleProjection', target: e, index: Number(p.image.slice(1).replace(/_/g, '')), span: join(e.span, tokenSpan(p)) };
+        const index = Number(p.image.slice(1).replace(/_/g, ''));
+        e = { kind: 'TupleProjection', target: e, index, span: { start: e.span.start, end: endAt(p) } };
       }
     }
-    if (power) {
-      const exponent = this.operand(sub(n, 'operand')!, false);
+    if (power && exponent) {
       e = { kind: 'Binary', op: power.image as A.BinaryOp, left: e, right: exponent, span: join(e.span, exponent.span) };
     }
     for (let i = prefixes.length - 1; i >= 0; i--) {
-      e = { kind: 'Unary', op: prefixes[i].image as A.UnaryOp, operand: e, span: join(tokenSpan(prefixes[i]), e.span) };
+      e = { kind: 'Unary', op: prefixes[i].image as A.UnaryOp, operand: e, span: { start: startAt(prefixes[i]), end: e.span.end } };
     }
     return e;
   }
 
-  private indices(n: CstNode): A.Index[] {
-    // Separators in order, so an empty position (`x[, 1]`) gets a zero-width span where it stands.
-    const separators = [tok(n, 'LSquare')!, ...toks(n, 'Comma')];
-    return subs(n, 'index').map((ix, i): A.Index => {
-      const colon = tok(ix, 'Colon');
-      const exprs = subs(ix, 'expression').map((e) => this.expr(e));
-      if (!colon) {
-        if (exprs.length === 1) return { kind: 'Single', expr: exprs[0], span: exprs[0].span };
-        const at = endOrNowhere(separators[i] ?? separators[0]);
-        return { kind: 'Slice', span: { start: at, end: at } };
-      }
-      const slice: A.Index = { kind: 'Slice', span: tokenSpan(colon) };
-      for (const e of exprs) {
-        if (e.span.start.offset < colon.startOffset) slice.lower = e;
-        else slice.upper = e;
-      }
-      slice.span = { start: slice.lower ? slice.lower.span.start : startOrNowhere(colon), end: slice.upper ? slice.upper.span.end : endOrNowhere(colon) };
-      return slice;
-    });
+  index(parts: IndexParts, separator: IToken): A.Index {
+    const { before, colon, after } = parts;
+    if (!colon) {
+      if (before) return { kind: 'Single', expr: before, span: before.span };
+      const at = endAt(separator);
+      return { kind: 'Slice', span: { start: at, end: at } };
+    }
+    const slice: A.Index = {
+      kind: 'Slice',
+      span: { start: before ? before.span.start : startAt(colon), end: after ? after.span.end : endAt(colon) },
+    };
+    if (before) slice.lower = before;
+    if (after) slice.upper = after;
+    return slice;
   }
 
-  /** The primary inside an `operand` or `leadingOperand` node. */
-  private primary(n: CstNode, allowString: boolean): A.Expr {
-    const name = tok(n, 'Identifier');
-    if (name) {
-      const argsNode = sub(n, 'callArgs');
-      if (!argsNode) return { kind: 'Variable', name: name.image, span: tokenSpan(name) };
-      const { args, conditional } = this.callArgs(argsNode);
-      const span = between(name, tok(argsNode, 'RParen'));
-      return { kind: 'Call', name: name.image, nameSpan: tokenSpan(name), args, conditional, span };
-    }
-    const target = tok(n, 'Target');
-    if (target) {
-      const close = tok(n, 'RParen');
-      if (!close) {
-        this.error(tokenSpan(target), 'syntax/bare-target', "'target' is read with 'target()' and added to with 'target += ...'");
-      }
-      return { kind: 'Call', name: 'target', nameSpan: tokenSpan(target), args: [], conditional: false, span: between(target, close ?? target) };
-    }
-    for (const key of LITERAL_KEYS) {
-      const t = tok(n, key);
-      if (t) return this.literal(key, t, allowString);
-    }
-    const key = n.children.parenOrTuple ? 'parenOrTuple' : n.children.arrayExpr ? 'arrayExpr' : 'rowVectorExpr';
-    const c = sub(n, key)!;
-    switch (key) {
-      case 'parenOrTuple': {
-        const elements = subs(c, 'expression').map((e) => this.expr(e));
-        const commas = toks(c, 'Comma').length;
-        const span = between(tok(c, 'LParen'), tok(c, 'RParen'));
-        if (commas === 0) return { kind: 'Paren', expr: elements[0], span };
-        this.checkTupleArity(elements.length, commas, span);
-        return { kind: 'TupleExpr', elements, span };
-      }
-      case 'arrayExpr':
-        return { kind: 'ArrayExpr', elements: subs(c, 'expression').map((e) => this.expr(e)), span: between(tok(c, 'LCurly'), tok(c, 'RCurly')) };
-      case 'rowVectorExpr': {
-        const elements = subs(c, 'expression').map((e) => this.expr(e));
-        const span = between(tok(c, 'LSquare'), tok(c, 'RSquare'));
-        if (elements.length === 0) {
-          this.error(span, 'syntax/empty-row-vector', "'[ ]' is not a valid expression: a row vector needs at least one element");
-        }
-        return { kind: 'RowVectorExpr', elements, span };
-      }
-      default:
-        throw new Error(`unexpected primary '${key}'`);
-    }
-  }
-
-  private literal(key: string, t: IToken, allowString: boolean): A.Expr {
+  literal(t: IToken): A.Expr {
     const span = tokenSpan(t);
     const digits = t.image.replace(/_/g, '');
-    switch (key) {
+    switch (t.tokenType.name) {
       case 'IntLiteral': {
         const value = Number(digits);
         if (value > INT_MAX) {
@@ -831,23 +579,67 @@ class AstBuilder {
         }
         return { kind: 'IntLiteral', text: t.image, value, span };
       }
-      case 'RealLiteral':
-      case 'DotNumeral':
-        return { kind: 'RealLiteral', text: t.image, value: Number(digits), span };
       case 'ImagLiteral':
         return { kind: 'ImagLiteral', text: t.image, value: Number(digits.slice(0, -1)), span };
       case 'StringLiteral':
-        if (!allowString) {
-          this.error(span, 'syntax/string', 'a string can only be an argument of print, reject or fatal_error');
-        }
+      case 'UnterminatedString':
         return { kind: 'StringLiteral', text: t.image, value: unquote(t.image), span };
-      default:
-        throw new Error(`unexpected literal '${key}'`);
+      default: // RealLiteral, DotNumeral, BadNumber (already reported by the lexer)
+        return { kind: 'RealLiteral', text: t.image, value: Number(digits), span };
     }
   }
 
-  private callArgs(n: CstNode): { args: A.Expr[]; conditional: boolean } {
-    return { args: subs(n, 'expression').map((e) => this.expr(e)), conditional: tok(n, 'Bar') !== undefined };
+  variableOrCall(name: IToken, args: CallArgs | undefined): A.Variable | A.Call {
+    if (!args) return { kind: 'Variable', name: name.image, span: tokenSpan(name) };
+    return { kind: 'Call', name: name.image, nameSpan: tokenSpan(name), args: args.args, conditional: args.bar !== undefined, span: between(name, args.close) };
+  }
+
+  /** `target()`, or a bare `target` (legal only before `+=`). */
+  target(keyword: IToken, close: IToken | undefined): A.Call {
+    const call: A.Call = { kind: 'Call', name: 'target', nameSpan: tokenSpan(keyword), args: [], conditional: false, span: between(keyword, close ?? keyword) };
+    if (!close) this.bareTarget = call;
+    return call;
+  }
+
+  parenOrTuple(open: IToken, elements: A.Expr[], commas: number, close: IToken): A.Paren | A.TupleExpr {
+    const span = between(open, close);
+    if (commas === 0) return { kind: 'Paren', expr: elements[0], span };
+    this.checkTupleArity(elements.length, commas, span);
+    return { kind: 'TupleExpr', elements, span };
+  }
+
+  arrayExpr(open: IToken, elements: A.Expr[], close: IToken): A.ArrayExpr {
+    return { kind: 'ArrayExpr', elements, span: between(open, close) };
+  }
+
+  rowVectorExpr(open: IToken, elements: A.Expr[], close: IToken): A.RowVectorExpr {
+    const span = between(open, close);
+    if (elements.length === 0) this.error(span, 'syntax/empty-row-vector', "'[ ]' is not a valid expression: a row vector needs at least one element");
+    return { kind: 'RowVectorExpr', elements, span };
+  }
+
+  /** Strings may only be direct arguments of print, reject and fatal_error. */
+  misplacedStrings(root: unknown): void {
+    const visit = (x: unknown, allowed: boolean): void => {
+      if (Array.isArray(x)) {
+        for (const y of x) visit(y, allowed);
+        return;
+      }
+      if (x === null || typeof x !== 'object') return;
+      const node = x as { kind?: string; args?: A.Expr[]; span?: A.Span };
+      if (node.kind === 'StringLiteral' && !allowed) {
+        this.error(node.span!, 'syntax/string', 'a string can only be an argument of print, reject or fatal_error');
+        return;
+      }
+      if (node.kind === 'Print' || node.kind === 'Reject' || node.kind === 'FatalError') {
+        for (const arg of node.args!) visit(arg, true);
+        return;
+      }
+      for (const key in node) {
+        if (key !== 'span' && !key.endsWith('Span')) visit((node as Record<string, unknown>)[key], false);
+      }
+    };
+    visit(root, false);
   }
 }
 

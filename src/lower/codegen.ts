@@ -256,7 +256,7 @@ export class CodeGenerator {
         w.line(`if ($jacobian) $T.push(${this.expr(s.expr)});`);
         return;
       case 'For': {
-        const lifted = this.target !== null || !this.inGenerated ? liftLoop(s, this) : null;
+        const lifted = liftLoop(s, this);
         if (lifted !== null) {
           for (const line of lifted) w.line(line);
           return;

@@ -8,7 +8,7 @@
 // iterations, exactly what the loop's target increments add up to).
 import type { Expr, For, Stmt, Index } from '../frontend/ast.js';
 import type { StanType } from '../check/types.js';
-import { varName } from './emit.js';
+import { varName, str } from './emit.js';
 import { rootName, forEachStmt, walkExpr as walk } from './scan.js';
 
 /** What the generator offers the vectorizer. */
@@ -42,21 +42,35 @@ const scalarType = (t: StanType | undefined) => t !== undefined && (t.kind === '
 export function liftLoop(loop: For, host: LoopHost): string[] | null {
   if (loop.lower.origin === 'parameter' || loop.upper.origin === 'parameter') return null;
   const body = loop.body.kind === 'Block' ? loop.body.statements : [loop.body];
-  const written = new Set<string>();
+  const assigned = new Set<string>();
+  const locals = new Set<string>();
   let ok = true;
   forEachStmt(body, (s) => {
-    if (s.kind === 'Assign') {
-      const n = rootName(s.target);
-      if (n) written.add(n);
-    } else if (s.kind !== 'TargetPlus' && s.kind !== 'Tilde' && s.kind !== 'Empty') ok = false;
+    switch (s.kind) {
+      case 'Assign': {
+        const n = rootName(s.target);
+        if (n) assigned.add(n);
+        break;
+      }
+      case 'VarDecl':
+        // Per-iteration scalars (`real mu = alpha;`) become one value per iteration.
+        if (s.arrayDims.length > 0 || (s.type.base !== 'real' && s.type.base !== 'int') || s.type.bounds) ok = false;
+        locals.add(s.name);
+        break;
+      case 'TargetPlus': case 'Tilde': case 'Empty': case 'For': case 'Block':
+        break;
+      default:
+        ok = false;
+    }
   });
   if (!ok || body.length === 0) return null;
-  const lifter = new Lifter(loop.variable, written, host);
+  const written = new Set([...assigned].filter((n) => !locals.has(n)));
+  const lifter = new Lifter(loop.variable, written, locals, host);
   const lines: string[] = [];
   for (const s of body) {
     const code = lifter.stmt(s);
     if (code === null) return null;
-    if (code !== '') lines.push(code);
+    lines.push(...code);
   }
   const lo = host.expr(loop.lower);
   const hi = host.expr(loop.upper);
@@ -72,48 +86,85 @@ export function liftLoop(loop: For, host: LoopHost): string[] | null {
 }
 
 class Lifter {
+  /** Loop variables of inner loops: plain ints inside the vectorized body. */
+  private readonly inner = new Set<string>();
+  private innerCount = 0;
+
   constructor(
     private readonly loopVar: string,
     private readonly written: Set<string>,
+    private readonly locals: Set<string>,
     private readonly host: LoopHost,
   ) {}
 
-  stmt(s: Stmt): string | null {
+  /** Lines of lifted code for a statement, or null when it cannot be lifted. */
+  stmt(s: Stmt): string[] | null {
     switch (s.kind) {
       case 'Empty':
-        return '';
+        return [];
+      case 'Block': {
+        const out: string[] = [];
+        for (const x of s.statements) {
+          const c = this.stmt(x);
+          if (c === null) return null;
+          out.push(...c);
+        }
+        return out;
+      }
+      case 'VarDecl': {
+        const init = s.init ? this.expr(s.init, false) : { code: 'NaN', mode: 'inv' as Mode };
+        if (init === null) return null;
+        return [`let ${varName(s.name)} = $.broadcast(${init.code}, $len);`];
+      }
+      case 'For':
+        return this.innerLoop(s);
       case 'Assign':
         return this.assign(s);
       case 'TargetPlus': {
-        const e = this.expr(s.expr);
+        const e = this.expr(s.expr, true);
         if (e === null) return null;
-        return `$t.terms.push(${this.reduce(e)});`;
+        return [`$t.terms.push(${this.reduce(e)});`];
       }
       case 'Tilde': {
         if (s.truncation) return null;
         const name = s.resolved?.name ?? s.distribution;
-        const call = this.density(name, [s.lhs, ...s.args]);
-        return call === null ? null : `$t.terms.push(${call.code});`;
+        if (s.resolved?.source === 'user') return null;
+        const call = this.density(name, [s.lhs, ...s.args], true);
+        return call === null ? null : [`$t.terms.push(${call.code});`];
       }
       default:
         return null;
     }
   }
 
-  private assign(s: Extract<Stmt, { kind: 'Assign' }>): string | null {
+  /** A loop inside the vectorized body whose bounds are the same for every iteration. */
+  private innerLoop(s: For): string[] | null {
+    const lo = this.invariant(s.lower);
+    const hi = this.invariant(s.upper);
+    if (lo === null || hi === null || s.lower.type?.kind !== 'int' || s.upper.type?.kind !== 'int') return null;
+    this.inner.add(s.variable);
+    const body = this.stmt(s.body);
+    this.inner.delete(s.variable);
+    if (body === null) return null;
+    const v = varName(s.variable);
+    const h = `$ih${this.innerCount++}`;
+    return [`for (let ${v} = ${lo.code}, ${h} = ${hi.code}; ${v} <= ${h}; ${v}++) {`, ...body.map((l) => '  ' + l), '}'];
+  }
+
+  private assign(s: Extract<Stmt, { kind: 'Assign' }>): string[] | null {
     const t = s.target;
-    if (t.kind !== 'Indexed' || t.target.kind !== 'Variable' || t.indices.length !== 1) return null;
-    if (!this.isLoopIndex(t.indices[0])) return null;
-    if (!scalarType(t.type)) return null;
-    let value = this.expr(s.value);
+    const ops: Record<string, string> = { '+=': 'add', '-=': 'sub', '*=': 'elemMul', '/=': 'elemDiv', '.*=': 'elemMul', './=': 'elemDiv' };
+    const value = this.expr(s.value, false);
     if (value === null || value.mode === 'red') return null;
-    if (s.op !== '=') {
-      const ops: Record<string, string> = { '+=': 'add', '-=': 'sub', '*=': 'elemMul', '/=': 'elemDiv', '.*=': 'elemMul', './=': 'elemDiv' };
-      const current = `$.index(${varName(t.target.name)}, [$slice])`;
-      value = { code: `$.${ops[s.op]}(${current}, ${value.code})`, mode: 'lift' };
+    if (t.kind === 'Variable' && this.locals.has(t.name)) {
+      const v = varName(t.name);
+      return [`${v} = ${s.op === '=' ? value.code : `$.${ops[s.op]}(${v}, ${value.code})`};`];
     }
+    if (t.kind !== 'Indexed' || t.target.kind !== 'Variable' || t.indices.length !== 1) return null;
+    if (!this.isLoopIndex(t.indices[0]) || !scalarType(t.type)) return null;
     const v = varName(t.target.name);
-    return `${v} = $.assignIndexed(${v}, [$slice], ${value.code});`;
+    const rhs = s.op === '=' ? value.code : `$.${ops[s.op]}($.index(${v}, [$slice]), ${value.code})`;
+    return [`${v} = $.assignIndexed(${v}, [$slice], ${rhs});`];
   }
 
   /** A per-iteration quantity summed over the loop. */
@@ -124,41 +175,43 @@ class Lifter {
   }
 
   private isLoopIndex(i: Index): boolean {
-    return i.kind === 'Single' && unparen(i.expr).kind === 'Variable' && (unparen(i.expr) as { name: string }).name === this.loopVar;
+    const e = i.kind === 'Single' ? unparen(i.expr) : null;
+    return e !== null && e.kind === 'Variable' && e.name === this.loopVar;
   }
 
+  private varies(e: Expr): boolean {
+    return mentions(e, this.loopVar) || mentionsAny(e, this.written) || mentionsAny(e, this.locals);
+  }
+
+  /** The same value in every iteration (it may use inner loop variables). */
   private invariant(e: Expr): Lifted | null {
-    // An invariant read must not see values this loop writes.
-    let touches = false;
-    walk(e, (x) => {
-      if (x.kind === 'Variable' && (x.name === this.loopVar || this.written.has(x.name))) touches = true;
-    });
-    if (touches) return null;
-    return { code: this.host.expr(e), mode: 'inv' };
+    return this.varies(e) ? null : { code: this.host.expr(e), mode: 'inv' };
   }
 
-  expr(e: Expr): Lifted | null {
-    if (!mentions(e, this.loopVar) && !mentionsAny(e, this.written)) {
-      // Containers that do not vary are fine only where a scalar is expected.
-      return scalarType(e.type) ? this.invariant(e) : null;
-    }
+  /**
+   * `reducible`: the value only feeds a sum over iterations (target +=), so a density call
+   * may stand for its sum; elsewhere densities are computed per element.
+   */
+  expr(e: Expr, reducible: boolean): Lifted | null {
+    if (!this.varies(e)) return scalarType(e.type) ? this.invariant(e) : null;
     switch (e.kind) {
       case 'Paren':
-        return this.expr(e.expr);
+        return this.expr(e.expr, reducible);
       case 'Variable':
-        return e.name === this.loopVar ? { code: '$iv', mode: 'lift' } : null;
+        if (e.name === this.loopVar || this.locals.has(e.name)) return { code: e.name === this.loopVar ? '$iv' : varName(e.name), mode: 'lift' };
+        return null;
       case 'Indexed':
         return this.indexed(e);
       case 'Unary': {
         if (e.op !== '-' && e.op !== '+') return null;
-        const x = this.expr(e.operand);
-        if (x === null || x.mode === 'red') return null;
+        const x = this.expr(e.operand, false);
+        if (x === null) return null;
         return e.op === '+' ? x : { code: `$.neg(${x.code})`, mode: x.mode };
       }
       case 'Binary':
-        return this.binary(e);
+        return this.binary(e, reducible);
       case 'Call':
-        return this.call(e);
+        return this.call(e, reducible);
       default:
         return null;
     }
@@ -167,6 +220,7 @@ class Lifter {
   private indexed(e: Extract<Expr, { kind: 'Indexed' }>): Lifted | null {
     if (!scalarType(e.type) || e.target.kind !== 'Variable') return null;
     const name = e.target.name;
+    if (this.locals.has(name)) return null;
     const [first, ...rest] = e.indices;
     if (first.kind !== 'Single' || first.multi) return null;
     const restCode: string[] = [];
@@ -176,23 +230,22 @@ class Lifter {
       if (inv === null) return null;
       restCode.push(inv.code);
     }
-    if (this.isLoopIndex(first)) {
-      return { code: `$.index(${varName(name)}, [$slice${restCode.map((c) => ', ' + c).join('')}])`, mode: 'lift' };
-    }
-    // Indexed by something per-iteration (a group id `g[n]`): a gather. Never from a written variable.
+    const tail = restCode.map((c) => ', ' + c).join('');
+    if (this.isLoopIndex(first)) return { code: `$.index(${varName(name)}, [$slice${tail}])`, mode: 'lift' };
+    // Indexed by something per-iteration (a group id `g[n]`, a lag `y[t - k]`): a gather, never from a written variable.
     if (this.written.has(name)) return null;
-    const idx = this.expr(first.expr);
+    const idx = this.expr(first.expr, false);
     if (idx === null || idx.mode !== 'lift' || first.expr.type?.kind !== 'int') return null;
-    return { code: `$.index(${varName(name)}, [$.ints(${idx.code})${restCode.map((c) => ', ' + c).join('')}])`, mode: 'lift' };
+    return { code: `$.index(${varName(name)}, [$.ints(${idx.code})${tail}])`, mode: 'lift' };
   }
 
-  private binary(e: Extract<Expr, { kind: 'Binary' }>): Lifted | null {
-    const l = this.expr(e.left);
-    const r = this.expr(e.right);
-    if (l === null || r === null) return null;
+  private binary(e: Extract<Expr, { kind: 'Binary' }>, reducible: boolean): Lifted | null {
     if (!scalarType(e.left.type) || !scalarType(e.right.type)) return null;
+    const additive = e.op === '+' || e.op === '-';
+    const l = this.expr(e.left, reducible && additive);
+    const r = this.expr(e.right, reducible && additive);
+    if (l === null || r === null) return null;
     if (l.mode === 'red' || r.mode === 'red') {
-      if (e.op !== '+' && e.op !== '-') return null;
       return { code: `$.${e.op === '+' ? 'add' : 'sub'}(${this.reduce(l)}, ${this.reduce(r)})`, mode: 'red' };
     }
     const bothInt = e.left.type?.kind === 'int' && e.right.type?.kind === 'int';
@@ -203,34 +256,39 @@ class Lifter {
     return { code: `$.${op}(${l.code}, ${r.code})`, mode: 'lift' };
   }
 
-  private call(e: Extract<Expr, { kind: 'Call' }>): Lifted | null {
+  private call(e: Extract<Expr, { kind: 'Call' }>, reducible: boolean): Lifted | null {
     if (e.resolved?.source === 'user') return null;
     const name = e.resolved?.name ?? e.name;
-    if (DENSITY.test(name)) return this.density(name, e.args);
-    if (!ELEMENTWISE.has(name) || !scalarType(e.type)) return null;
+    if (DENSITY.test(name)) return this.density(name, e.args, reducible);
+    const isLogMix = name === 'log_mix' && e.args.length === 3;
+    if ((!ELEMENTWISE.has(name) && !isLogMix) || !scalarType(e.type)) return null;
     const args: Lifted[] = [];
     for (const a of e.args) {
       if (!scalarType(a.type)) return null;
-      const x = this.expr(a);
-      if (x === null || x.mode === 'red') return null;
+      const x = this.expr(a, false);
+      if (x === null) return null;
       args.push(x);
     }
+    const codes = args.map((a) => a.code).join(', ');
+    if (isLogMix) return { code: `$.logMix3(${codes})`, mode: 'lift' };
     const types = e.args.map((a, k) => liftedType(a.type!, args[k].mode));
-    return { code: `${this.host.site(name, types)}.call([${args.map((a) => a.code).join(', ')}])`, mode: 'lift' };
+    return { code: `${this.host.site(name, types)}.call([${codes}])`, mode: 'lift' };
   }
 
-  /** A density over lifted arguments: its vectorized form sums over iterations. */
-  private density(name: string, argExprs: readonly Expr[]): Lifted | null {
+  /** A density over lifted arguments: summed over iterations where that is all that is needed, else per element. */
+  private density(name: string, argExprs: readonly Expr[], reducible: boolean): Lifted | null {
     const args: Lifted[] = [];
     for (const a of argExprs) {
       if (!scalarType(a.type)) return null;
-      const x = this.expr(a);
-      if (x === null || x.mode === 'red') return null;
+      const x = this.expr(a, false);
+      if (x === null) return null;
       args.push(x);
     }
     if (!args.some((a) => a.mode === 'lift')) return null;
+    const codes = args.map((a) => a.code).join(', ');
+    if (!reducible) return { code: `$.pointwiseDensity(${str(name)}, [${codes}])`, mode: 'lift' };
     const types = argExprs.map((a, k) => liftedType(a.type!, args[k].mode));
-    return { code: `${this.host.site(name, types)}.call([${args.map((a) => a.code).join(', ')}])`, mode: 'red' };
+    return { code: `${this.host.site(name, types)}.call([${codes}])`, mode: 'red' };
   }
 }
 

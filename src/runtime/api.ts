@@ -14,6 +14,7 @@ export { readData, declShape, extraData } from './data.js';
 export { add, sub, elemMul, elemDiv, neg, pow, matmul, transpose, intDiv, intMod, index, index1, copy, sum } from './ops.js';
 export { truth, compare, reject, fatal } from './control.js';
 export { layout, param } from './parameters.js';
+export { broadcast, pointwiseDensity, logMix3 } from './lifted.js';
 import { show } from './control.js';
 
 /** The `_rng` stream of the current generated-quantities evaluation. */

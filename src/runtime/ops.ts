@@ -35,27 +35,67 @@ const powK: Kernel = (x, d) => {
   return r;
 };
 
-// Scalar fast paths matter: loops that cannot vectorize call these once per element.
+// Scalar fast paths matter: loops that cannot vectorize call these once per element, and the
+// generic broadcast machinery costs more than the arithmetic.
+const isScalarValue = (x: Value): boolean => typeof x === 'number' || x.shape.length === 0;
+
+type ScalarFn = (x: number, y: number) => number;
+
+/** out = f(a, b) per chain for scalar a, b, with d out/da = fa(a, b, out), d out/db = fb(a, b, out). */
+function scalarBinary(a: Value, b: Value, f: ScalarFn, fa: (x: number, y: number, r: number) => number, fb: (x: number, y: number, r: number) => number): Value {
+  const ab = typeof a !== 'number' && a.batched;
+  const bb = typeof b !== 'number' && b.batched;
+  const av = typeof a === 'number' ? a : a.val[0];
+  const bv = typeof b === 'number' ? b : b.val[0];
+  if (!ab && !bb) return f(av, bv);
+  const C = chains();
+  const A = ab ? (a as Tensor).val : null;
+  const B = bb ? (b as Tensor).val : null;
+  const out = new Tensor([], new Float64Array(C), true);
+  const O = out.val;
+  for (let c = 0; c < C; c++) O[c] = f(A ? A[c] : av, B ? B[c] : bv);
+  record(() => {
+    const g = out.adj;
+    if (g === null) return;
+    const ga = A ? adjoint(a as Tensor) : null;
+    const gb = B ? adjoint(b as Tensor) : null;
+    for (let c = 0; c < C; c++) {
+      const x = A ? A[c] : av, y = B ? B[c] : bv;
+      if (ga) ga[c] += g[c] * fa(x, y, O[c]);
+      if (gb) gb[c] += g[c] * fb(x, y, O[c]);
+    }
+  });
+  return out;
+}
+
+const one = () => 1;
+const minusOne = () => -1;
+
 export function add(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return a + b;
+  if (isScalarValue(a) && isScalarValue(b)) return scalarBinary(a, b, (x, y) => x + y, one, one);
   return mapElementwise([a, b], addK, 'add');
 }
 export function sub(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (isScalarValue(a) && isScalarValue(b)) return scalarBinary(a, b, (x, y) => x - y, one, minusOne);
   return mapElementwise([a, b], subK, 'subtract');
 }
 /** Elementwise product, and scalar × container. */
 export function elemMul(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return a * b;
+  if (isScalarValue(a) && isScalarValue(b)) return scalarBinary(a, b, (x, y) => x * y, (_x, y) => y, (x) => x);
   return mapElementwise([a, b], mulK, 'elt_multiply');
 }
 /** Elementwise quotient, and container / scalar. */
 export function elemDiv(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return a / b;
+  if (isScalarValue(a) && isScalarValue(b)) return scalarBinary(a, b, (x, y) => x / y, (_x, y) => 1 / y, (_x, y, r) => -r / y);
   return mapElementwise([a, b], divK, 'elt_divide');
 }
 export function neg(a: Value): Value {
   if (typeof a === 'number') return -a;
+  if (isScalarValue(a)) return scalarBinary(a, 0, (x) => -x, minusOne, () => 0);
   return mapElementwise([a], negK, 'minus');
 }
 export function pow(a: Value, b: Value): Value {

@@ -7,7 +7,7 @@
 // log1mExp, logSumExp, logSumExpArray, logDiffExp, invLogit, logit, logInvLogit,
 // log1mInvLogit, erf, erfc, Phi, PhiApprox, invPhi, owensT, gammaP, gammaQ, gammaPGrad,
 // gammaPDerivX, betaInc, betaIncGrad, betaIncDerivX, besselI0Log, logBesselI, tetragamma,
-// invPhiLog, invErfc, lambertW0, lambertWm1.
+// invPhiLog, invErfc, lambertW0, lambertWm1, besselJ, besselY, besselI, besselK.
 
 export const LOG_PI = Math.log(Math.PI);
 export const LOG_TWO_PI = Math.log(2 * Math.PI);

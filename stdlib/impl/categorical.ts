@@ -257,6 +257,7 @@ const families: Record<string, (fn: string) => Builtin> = {
   ordered_logistic: (fn) => ordinal(fn, ordLogistic),
   ordered_probit: (fn) => ordinal(fn, ordProbit),
 };
+// `_lupdf`/`_lupmf` is the same function: hstan keeps every constant term in both.
 for (const [family, make] of Object.entries(families)) {
   table[`${family}_lpmf`] = make(`${family}_lpmf`);
   table[`${family}_lupmf`] = make(`${family}_lupmf`);

@@ -4,9 +4,9 @@
 // directly; the rest go through F and Q = 1 - F computed separately so neither tail is lost
 // to cancellation.
 import {
-  INV_SQRT_TWO_PI, LOG_PI, betaIncDerivX, betaIncGrad, gammaPDerivX, gammaPGrad, lgamma, owensT, Phi,
+  INV_SQRT_TWO_PI, LOG_PI, besselI0Log, betaIncDerivX, betaIncGrad, gammaPDerivX, gammaPGrad, lgamma, owensT, Phi,
 } from '../../src/runtime/special.js';
-import { dLogPhi, logPhi, logStdNormalPdf } from './dist-math.js';
+import { besselI1OverI0, dLogPhi, logPhi, logStdNormalPdf } from './dist-math.js';
 import { CdfKernel, logOne, logZero } from './univariate.js';
 
 const LOG_HALF = -Math.LN2;
@@ -522,4 +522,114 @@ export const loglogistic: CdfKernel = (x, d, upper) => {
     d[2] = g * lr;
   }
   return v;
+};
+
+// ---------------------------------------------------------------------------------------
+// von Mises on [-π, π]: F(y) = ∫_{-π}^{y} e^{κ cos(t - μ)} dt / (2π I0(κ)). As in Stan (after
+// scipy): the centred cdf by a backward Bessel-ratio series for κ < 49, a normal approximation
+// for κ >= 50, blended in between; derivatives in κ carried through as dual numbers.
+
+const TWO_PI = 2 * Math.PI;
+
+/** Centred cdf on (-π, π) and its partials: [F, ∂F/∂x, ∂F/∂κ] into out. */
+function vonMisesCentred(x: number, k: number, out: Float64Array): void {
+  if (k < 49) {
+    vonMisesSeries(x, k, out);
+  } else if (k < 50) {
+    vonMisesSeries(x, 49, out);
+    const [fs, fsx] = [out[0], out[1]];
+    vonMisesNormal(x, 50, out);
+    const [fn, fnx] = [out[0], out[1]];
+    out[0] = (50 - k) * fs + (k - 49) * fn;
+    out[1] = (50 - k) * fsx + (k - 49) * fnx;
+    out[2] = fn - fs;
+    return;
+  } else {
+    vonMisesNormal(x, k, out);
+  }
+  if (out[0] < 0 || out[0] > 1) {
+    out[0] = out[0] < 0 ? 0 : 1;
+    out[1] = out[2] = 0;
+  }
+}
+
+/** The truncated series and its exact partials (consistent with the value, as autodiff would be). */
+function vonMisesSeries(x: number, k: number, out: Float64Array): void {
+  const p = Math.trunc(28 + 0.5 * k - 100 / (k + 5) + 1);
+  const s = Math.sin(x);
+  const c = Math.cos(x);
+  let sn = Math.sin(p * x);
+  let cn = Math.cos(p * x);
+  let R = 0;
+  let dR = 0;
+  let V = 0;
+  let dV = 0;
+  let dVx = 0;
+  for (let n = 1; n < p; n++) {
+    // sn, cn = sin((p-n)x), cos((p-n)x)
+    const snNext = sn * c - cn * s;
+    cn = cn * c + sn * s;
+    sn = snNext;
+    const den = (2 * (p - n)) / k + R;
+    const dden = (-2 * (p - n)) / (k * k) + dR;
+    R = 1 / den;
+    dR = -dden * R * R;
+    const inner = sn / (p - n) + V;
+    dV = dR * inner + R * dV;
+    dVx = R * (cn + dVx);
+    V = R * inner;
+  }
+  out[0] = 0.5 + x / TWO_PI + V / Math.PI;
+  out[1] = 1 / TWO_PI + dVx / Math.PI;
+  out[2] = dV / Math.PI;
+}
+
+/** Φ(b sin(x/2)) with b = sqrt(2/π) e^κ / I0(κ) (in logs); db/dκ = b (1 - I1/I0). */
+function vonMisesNormal(x: number, k: number, out: Float64Array): void {
+  const b = Math.sqrt(2 / Math.PI) * Math.exp(k - besselI0Log(k));
+  const sx = Math.sin(x / 2);
+  const z = b * sx;
+  const phi = INV_SQRT_TWO_PI * Math.exp(-0.5 * z * z);
+  out[0] = Phi(z);
+  out[1] = phi * b * 0.5 * Math.cos(x / 2);
+  out[2] = phi * sx * b * (1 - besselI1OverI0(k));
+}
+
+/** Reduce an angle to [-π, π). */
+function wrap(a: number): number {
+  const t = a + Math.PI;
+  return t - Math.floor(t / TWO_PI) * TWO_PI - Math.PI;
+}
+
+const vmA = new Float64Array(3);
+const vmB = new Float64Array(3);
+const vmC = new Float64Array(3);
+
+export const vonMises: CdfKernel = (x, d, upper) => {
+  const y = x[0];
+  const mu = x[1];
+  const k = x[2];
+  if (y === -Math.PI) return upper ? logOne(d) : logZero(d);
+  if (y === Math.PI) return upper ? logZero(d) : logOne(d);
+  const x2 = wrap(y - mu);
+  const mu2 = wrap(mu);
+  // The point opposite μ splits [-π, π]; the cdf there is subtracted so F(-π) = 0.
+  const cut = mu2 < 0 ? mu2 + Math.PI : mu2 - Math.PI;
+  const bound = mu2 < 0 ? -Math.PI - mu2 : Math.PI - mu2;
+  const past = y > cut;
+  vonMisesCentred(x2, k, vmA);
+  // The centred cdf is symmetric, Fc(-t) = 1 - Fc(t): each tail is a sum or difference of
+  // centred values without a 1 - F cancellation.
+  if (past) vonMisesCentred(-bound, k, vmB);
+  else vonMisesCentred(bound, k, vmB);
+  vonMisesCentred(-x2, k, vmC);
+  const F = Math.max(0, past ? vmA[0] + vmB[0] : vmA[0] - vmB[0]);
+  const Q = Math.max(0, past ? vmC[0] - vmB[0] : vmC[0] + vmB[0]);
+  if (d) {
+    // ∂Fc(±bound)/∂μ = ∓∂Fc/∂t · ∂bound/∂μ with ∂bound/∂μ = -1.
+    d[0] = vmA[1];
+    d[1] = -vmA[1] + vmB[1];
+    d[2] = past ? vmA[2] + vmB[2] : vmA[2] - vmB[2];
+  }
+  return logTail(F, Q, d, upper, 3);
 };

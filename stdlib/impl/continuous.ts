@@ -521,6 +521,12 @@ export const specs: Record<string, UnivariateSpec> = {
   von_mises: {
     args: [Y_FINITE, LOCATION, arg('Scale parameter', checkNonnegative, checkFinite)],
     density: vonMises,
+    cdf: cdf.vonMises,
+    cdfArgs: [
+      arg('Random variable', (fn, name, v) => checkBounded(fn, name, v, -Math.PI, Math.PI)),
+      LOCATION,
+      arg('Scale parameter', checkPositive),
+    ],
   },
   skew_double_exponential: {
     args: [Y_NOT_NAN, LOCATION, SCALE, arg('Skewness parameter', (fn, name, v) => checkBounded(fn, name, v, 0, 1))],

@@ -11,6 +11,7 @@ import {
   checkBounded, checkFinite, checkNonnegative, checkNotNan, checkPositiveFinite, checkRelation, show,
 } from './dist-checks.js';
 import { ArgSpec, CdfKernel, Check, UnivariateSpec, addUnivariate, logOne, logZero } from './univariate.js';
+import { RuntimeError } from '../../src/runtime/errors.js';
 import type { BuiltinTable } from './types.js';
 
 const arg = (name: string, ...checks: Check[]): ArgSpec => ({ name, checks });
@@ -295,6 +296,32 @@ const discreteRangeCdf: CdfKernel = (x, d, upper) => {
   return upper ? Math.log((hi - y) / w) : Math.log((y - lo + 1) / w);
 };
 
+// hypergeometric(n | N, a, b): n successes in N draws without replacement from a successes
+// and b failures (all integers).
+const hypergeometric: Kernel = (x, d) => {
+  if (d) d.fill(0);
+  const [n, N, a, b] = [x[0], x[1], x[2], x[3]];
+  return lchoose(a, n) + lchoose(b, N - n) - lchoose(a + b, N);
+};
+
+const drawsConsistent = (fn: string, v: readonly Value[]) => {
+  checkRelation(fn, v[0], v[2], (n, a) => n >= 0 && n <= a, (n, a) => `Successes variable is ${show(n)}, but must be in the interval [0, ${show(a)}]`);
+  checkRelation(fn, v[0], v[1], (n, N) => n <= N, (n, N) => `Draws parameter is ${show(N)}, but must be greater than or equal to ${show(n)}`);
+  for (let i = 0; i < Math.max(sizeOf(v[0]), sizeOf(v[1]), sizeOf(v[3])); i++) {
+    const n = elemOf(v[0], i);
+    const N = elemOf(v[1], i);
+    const b = elemOf(v[3], i);
+    if (!(N - n <= b)) throw new RuntimeError(`${fn}: Draws parameter minus successes variable is ${show(N - n)}, but must be in the interval [0, ${show(b)}]`);
+  }
+};
+
+function sizeOf(x: Value): number {
+  return typeof x === 'number' ? 1 : x.size;
+}
+function elemOf(x: Value, i: number): number {
+  return typeof x === 'number' ? x : x.val[x.size === 1 ? 0 : i];
+}
+
 const boundsInOrder = (fn: string, v: readonly Value[]) =>
   checkRelation(fn, v[2], v[1], (hi, lo) => hi >= lo, (hi, lo) => `Upper bound parameter is ${show(hi)}, but must be greater than or equal to ${show(lo)}`);
 
@@ -359,6 +386,11 @@ export const specs: Record<string, UnivariateSpec> = {
     args: [COUNT('Failures variable'), arg('Log location parameter', checkFinite), arg('Precision parameter', checkPositiveFinite)],
     density: negBinomial2Log,
     constant: { args: [0], kernel: logFactorialK },
+  },
+  hypergeometric: {
+    args: [arg('Successes variable'), arg('Draws parameter', checkNonnegative), COUNT('Successes in population parameter'), COUNT('Failures in population parameter')],
+    density: hypergeometric,
+    relations: drawsConsistent,
   },
   discrete_range: {
     args: [arg('Random variable'), arg('Lower bound parameter'), arg('Upper bound parameter')],

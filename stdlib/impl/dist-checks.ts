@@ -44,7 +44,6 @@ const isPositiveFinite = (v: number) => v > 0 && v < Infinity;
 const isFinite_ = (v: number) => Number.isFinite(v);
 const isNotNan = (v: number) => !Number.isNaN(v);
 const isNonnegative = (v: number) => v >= 0;
-const isNonnegativeFinite = (v: number) => v >= 0 && v < Infinity;
 
 export const checkPositive = (fn: string, name: string, x: Value) => checkEach(fn, name, x, isPositive, 'positive!');
 export const checkPositiveFinite = (fn: string, name: string, x: Value) =>
@@ -53,10 +52,6 @@ export const checkFinite = (fn: string, name: string, x: Value) => checkEach(fn,
 export const checkNotNan = (fn: string, name: string, x: Value) => checkEach(fn, name, x, isNotNan, 'not nan!');
 export const checkNonnegative = (fn: string, name: string, x: Value) =>
   checkEach(fn, name, x, isNonnegative, '>= 0!');
-export const checkNonnegativeFinite = (fn: string, name: string, x: Value) => {
-  checkEach(fn, name, x, isNonnegative, '>= 0!');
-  checkEach(fn, name, x, isFinite_, 'finite!');
-};
 
 /** Inclusive bounds, Stan's check_bounded wording. */
 export function checkBounded(fn: string, name: string, x: Value, lo: number, hi: number): void {
@@ -70,11 +65,6 @@ export function checkGreater(fn: string, name: string, x: Value, lo: number): vo
 
 export function checkLess(fn: string, name: string, x: Value, hi: number): void {
   checkEach(fn, name, x, (v) => v < hi, `less than ${hi.toFixed(6)}`);
-}
-
-/** Integer arguments (ints are JS numbers or data tensors of integral values). */
-export function checkInteger(fn: string, name: string, x: Value): void {
-  checkEach(fn, name, x, Number.isInteger, 'an integer!');
 }
 
 /** Element count of a vectorized argument, or null for a scalar. */
@@ -100,11 +90,6 @@ export function checkConsistentSizes(fn: string, named: ReadonlyArray<readonly [
       );
     }
   }
-}
-
-/** Two sizes that must agree, Stan's check_size_match wording. */
-export function checkSizeMatch(fn: string, nameA: string, a: number, nameB: string, b: number): void {
-  if (a !== b) throw new RuntimeError(`${fn}: ${nameA} (${a}) and ${nameB} (${b}) must match in size`);
 }
 
 // ---------------------------------------------------------------------------

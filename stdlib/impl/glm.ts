@@ -127,6 +127,7 @@ const specs: Record<string, GlmSpec> = {
 };
 
 export const table: BuiltinTable = {};
+// `_lupdf`/`_lupmf` is the same function: hstan keeps every constant term in both.
 for (const [family, spec] of Object.entries(specs)) {
   const suffix = family === 'normal_id_glm' ? 'pdf' : 'pmf';
   table[`${family}_l${suffix}`] = glm(`${family}_l${suffix}`, spec);

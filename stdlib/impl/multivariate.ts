@@ -255,6 +255,62 @@ function multiStudentT(fn: string, chol: boolean): Builtin {
 }
 
 // ---------------------------------------------------------------------------------------
+// multi_gp: each row y_k of y [K, N] ~ MultiNormal(0, Σ / w_k), w [K] inverse scales.
+
+function multiGp(fn: string, chol: boolean): Builtin {
+  const matName = chol ? 'Cholesky factor of kernel matrix' : 'Kernel matrix';
+  return (raw) => {
+    const [y, S, w] = arity(fn, raw, 3);
+    if (typeof y === 'number' || y.shape.length !== 2) throw new RuntimeError(`${fn}: internal: y must be a matrix`);
+    const [K, N] = y.shape;
+    const NS = checkSquare(fn, matName, S);
+    if (NS !== N) throw new RuntimeError(`${fn}: Size of random variable (${N}) and rows of ${matName} (${NS}) must match in size`);
+    const wn = typeof w === 'number' ? 1 : w.size;
+    if (wn !== K) throw new RuntimeError(`${fn}: Size of random variable (rows y) (${K}) and size of kernel scales (w) (${wn}) must match in size`);
+    checkPositiveFinite(fn, 'Kernel scales', w);
+    checkFinite(fn, 'Random variable', y);
+    const zero = new Float64Array(N);
+    const Z = new Float64Array(N * K);
+    const B = new Float64Array(N * K);
+    return perChain([y, S, w], (v, g) => {
+      const [yv, Sv, wv] = v;
+      const [gy, gS, gw] = g;
+      const L = chol ? Sv : factor(fn, matName, Sv, N);
+      const logDet = logDetFromCholesky(L, N);
+      // Rows of y are the "observations" (columns of R inside whiten).
+      const q = whiten(yv, true, zero, false, L, N, K, Z, B);
+      let lp = -0.5 * K * N * LOG_TWO_PI - 0.5 * K * logDet;
+      for (let k = 0; k < K; k++) {
+        lp += 0.5 * N * Math.log(wv[k]) - 0.5 * wv[k] * q[k];
+        if (gw) gw[k] += (0.5 * N) / wv[k] - 0.5 * q[k];
+      }
+      if (gy) for (let k = 0; k < K; k++) for (let i = 0; i < N; i++) gy[k * N + i] -= wv[k] * B[i * K + k];
+      if (gS) {
+        if (!chol) {
+          const inv = inverseFromCholesky(L, N);
+          for (let i = 0; i < N; i++) {
+            for (let j = 0; j < N; j++) {
+              let t = 0;
+              for (let k = 0; k < K; k++) t += wv[k] * B[i * K + k] * B[j * K + k];
+              gS[i * N + j] += 0.5 * t - 0.5 * K * inv[i * N + j];
+            }
+          }
+        } else {
+          for (let i = 0; i < N; i++) {
+            for (let j = 0; j <= i; j++) {
+              let t = 0;
+              for (let k = 0; k < K; k++) t += wv[k] * B[i * K + k] * Z[j * K + k];
+              gS[i * N + j] += t - (i === j ? K / L[i * N + i] : 0);
+            }
+          }
+        }
+      }
+      return lp;
+    });
+  };
+}
+
+// ---------------------------------------------------------------------------------------
 // Dirichlet.
 
 function dirichlet(fn: string): Builtin {
@@ -450,12 +506,15 @@ const families: Record<string, (fn: string) => Builtin> = {
   multi_normal_prec: (fn) => multiNormal(fn, 'prec'),
   multi_student_t: (fn) => multiStudentT(fn, false),
   multi_student_t_cholesky: (fn) => multiStudentT(fn, true),
+  multi_gp: (fn) => multiGp(fn, false),
+  multi_gp_cholesky: (fn) => multiGp(fn, true),
   dirichlet,
   lkj_corr: lkjCorr,
   lkj_corr_cholesky: lkjCorrCholesky,
   wishart: (fn) => wishartFamily(fn, false),
   inv_wishart: (fn) => wishartFamily(fn, true),
 };
+// `_lupdf`/`_lupmf` is the same function: hstan keeps every constant term in both.
 for (const [family, make] of Object.entries(families)) {
   table[`${family}_lpdf`] = make(`${family}_lpdf`);
   table[`${family}_lupdf`] = make(`${family}_lupdf`);

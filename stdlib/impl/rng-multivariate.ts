@@ -11,7 +11,7 @@ import {
   checkFinite, checkGreater, checkNonnegative, checkOrdered, checkPositive, checkPositiveFinite,
   checkSimplex, checkSquare, checkSymmetric, real,
 } from './dist-checks.js';
-import { streamOf } from './rng.js';
+import { guarded, streamOf } from './rng.js';
 import type { Builtin, BuiltinTable, RuntimeValue } from './types.js';
 
 function arity(fn: string, args: readonly RuntimeValue[], n: number): Value[] {
@@ -66,7 +66,8 @@ function gaussianDraws(rng: Random, mu: Tensor, L: Float64Array, K: number, scal
   return new Tensor(mu.shape, out, false);
 }
 
-function locationSize(fn: string, mu: Tensor): number {
+/** Length of the location vector(s): [K] or [N, K]. */
+function locationSize(mu: Tensor): number {
   return mu.shape.length === 2 ? mu.shape[1] : mu.size;
 }
 
@@ -76,7 +77,7 @@ function multiNormalRng(fn: string, chol: boolean, student: boolean): Builtin {
     const nu = student ? vals[0] : 0;
     const mu = vec(fn, 'Location parameter', vals[student ? 1 : 0]);
     const S = vals[student ? 2 : 1];
-    const K = locationSize(fn, mu);
+    const K = locationSize(mu);
     const KS = checkSquare(fn, chol ? 'Cholesky factor' : 'Covariance matrix', S);
     if (KS !== K) throw new RuntimeError(`${fn}: Size of location parameter (${K}) and rows of covariance parameter (${KS}) must match in size`);
     checkFinite(fn, 'Location parameter', mu);
@@ -304,4 +305,8 @@ const builders: Record<string, (fn: string) => Builtin> = {
 };
 
 export const table: BuiltinTable = {};
-for (const [family, make] of Object.entries(builders)) table[`${family}_rng`] = make(`${family}_rng`);
+for (const [family, make] of Object.entries(builders)) {
+  const fn = `${family}_rng`;
+  const f = make(fn);
+  table[fn] = (args, ctx) => guarded(fn, () => f(args, ctx));
+}

@@ -44,12 +44,27 @@ export function vectorizedRng(fn: string, specs: readonly ArgSpec[], draw: Draw,
     let n = 1;
     for (const v of vals) if (isContainer(v)) n = (v as Tensor).size;
     const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < vals.length; j++) p[j] = elem(vals[j], i);
-      out[i] = draw(rng, p);
-    }
+    guarded(fn, () => {
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < vals.length; j++) p[j] = elem(vals[j], i);
+        out[i] = draw(rng, p);
+      }
+    });
     return vector ? new Tensor([n], out, false) : out[0];
   };
+}
+
+/**
+ * Run draws, turning the generator's own argument errors (RangeError, e.g. a rate that
+ * underflowed to 0 after exp) into domain errors that name the Stan function.
+ */
+export function guarded<T>(fn: string, body: () => T): T {
+  try {
+    return body();
+  } catch (e) {
+    if (e instanceof RangeError) throw new RuntimeError(`${fn}: ${e.message}`);
+    throw e;
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -111,7 +126,25 @@ const continuousDraws: Record<string, Draw> = {
   beta_proportion: (r, p) => r.beta(p[0] * p[1], (1 - p[0]) * p[1]),
   von_mises: (r, p) => vonMises(r, p[0], p[1]),
   uniform: (r, p) => r.uniform(p[0], p[1]),
+  // Below μ with probability τ, each side an exponential tail.
+  skew_double_exponential: (r, p) =>
+    r.uniform() < p[2] ? p[0] - (p[1] / (2 * (1 - p[2]))) * r.exponential() : p[0] + (p[1] / (2 * p[2])) * r.exponential(),
+  loglogistic: (r, p) => p[0] * Math.exp((Math.log(r.exponential()) - Math.log(r.exponential())) / p[1]),
 };
+
+/** Draws without replacement from a successes and b failures; the count of successes. */
+function hypergeometric(rng: Random, N: number, a: number, b: number): number {
+  let k = 0;
+  for (let i = 0; i < N; i++) {
+    if (rng.uniform() * (a + b) < a) {
+      k++;
+      a--;
+    } else {
+      b--;
+    }
+  }
+  return k;
+}
 
 /** Stan caps Poisson rates so draws fit in an int. */
 const POISSON_MAX_RATE = 2 ** 30;
@@ -128,6 +161,7 @@ const discreteDraws: Record<string, Draw> = {
   neg_binomial_2: (r, p) => r.negBinomial2(p[0], p[1]),
   neg_binomial_2_log: (r, p) => r.negBinomial2(Math.exp(p[0]), p[1]),
   discrete_range: (r, p) => p[0] + Math.floor(r.uniform() * (p[1] - p[0] + 1)),
+  hypergeometric: (r, p) => hypergeometric(r, p[0], p[1], p[2]),
 };
 
 /** Extra checks of some rngs beyond the density's parameter checks. */
@@ -142,6 +176,8 @@ const extra: Record<string, (fn: string, v: readonly Value[]) => void> = {
   discrete_range: (fn, v) =>
     checkRelation(fn, v[1], v[0], (hi, lo) => hi >= lo, (hi, lo) => `Upper bound parameter is ${show(hi)}, but must be greater than or equal to ${show(lo)}`),
   binomial: (fn, v) => checkLess(fn, 'Population size parameter', v[0], 2 ** 31),
+  hypergeometric: (fn, v) =>
+    checkRelation(fn, v[0], v[1], (N, a) => N <= a + elem(v[2], 0), (N) => `Draws parameter is ${show(N)}, but must be in the interval [0, a + b]`),
 };
 
 export const table: BuiltinTable = {};

@@ -57,7 +57,7 @@ function prepare(fn: string, args: readonly RuntimeValue[], specs: readonly ArgS
 }
 
 /** The summed log density `fn(args)` as one fused node. */
-export function densityBuiltin(
+function densityBuiltin(
   fn: string,
   specs: readonly ArgSpec[],
   kernel: Kernel,

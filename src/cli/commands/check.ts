@@ -33,8 +33,11 @@ export interface CheckOutput {
   err: (text: string) => void;
 }
 
-/** Check each file, printing diagnostics and `FILE: ok`. Returns the exit status: 0 clean, 1 errors, 2 internal error. */
-export function runCheck(files: string[], options: CheckOptions, io: CheckOutput): number {
+/**
+ * Check each file, printing diagnostics and `FILE: ok`. Returns the exit status: 0 clean,
+ * 1 errors, 2 internal error. `checker` is replaceable for tests.
+ */
+export function runCheck(files: string[], options: CheckOptions, io: CheckOutput, checker = checkSource): number {
   let status = 0;
   for (const file of files) {
     let source: string;
@@ -49,7 +52,7 @@ export function runCheck(files: string[], options: CheckOptions, io: CheckOutput
     }
     let report: CheckReport;
     try {
-      report = checkSource(source, file, options);
+      report = checker(source, file, options);
     } catch (e) {
       io.err(`hstan: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
       return 2;

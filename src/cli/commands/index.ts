@@ -6,7 +6,8 @@ import { register as compile } from './compile.js';
 import { register as logDensity } from './log-density.js';
 import { register as functions } from './functions.js';
 import { register as check } from './check.js';
+import { register as format } from './format.js';
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [sample, logDensity, compile, summary, functions, check];
+export const commands: Register[] = [sample, logDensity, compile, summary, functions, check, format];

@@ -96,21 +96,68 @@ function statementsAt(program: A.Program, offset: number): Array<A.Stmt | A.Func
  * statement. Left to the default it would trail some node mid-header, and the next run would
  * find it elsewhere.
  */
-function inHeader(c: AttachedComment, program: A.Program): boolean {
+function inHeader(c: AttachedComment, text: string, program: A.Program): boolean {
   const offset = c.span.start.offset;
   const body = bodyAfter(statementsAt(program, offset).at(-1), offset);
   if (!body) return false;
+  // A block comment cannot swallow code, so it stays inside the header (`f(real x /* m */)`)
+  // unless only the header's closing parenthesis separates it from the body.
+  // (A block comment prettier put right before the body's `{` counts as outside the header.)
+  const rest = withoutComments(text.slice(c.span.end.offset, body.span.start.offset));
+  if (c.kind === 'block' && /[^)\s]/.test(rest) && c.followingNode !== body) return false;
   return body.kind === 'Block' ? attach(body, c, 'dangling', 'open') : attach(body, c, 'leading');
 }
 
-/** The first character of code after `offset`, skipping blanks and comments. */
+/** The first character of code at or after `offset`, skipping blanks and comments. */
 function nextCodeChar(text: string, offset: number): string {
-  return withoutComments(text.slice(offset)).trimStart().charAt(0);
+  let i = offset;
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i])) i++;
+    if (text.startsWith('/*', i)) {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? text.length : close + 2;
+    } else if (text.startsWith('//', i) || (text[i] === '#' && !text.startsWith('#include', i))) {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else {
+      return text.charAt(i);
+    }
+  }
 }
 
 /** The last character of code before `offset`, skipping blanks and comments. */
 function previousCodeChar(text: string, offset: number): string {
-  return withoutComments(text.slice(0, offset)).trimEnd().slice(-1);
+  let i = offset - 1;
+  for (;;) {
+    while (i >= 0 && /\s/.test(text[i])) i--;
+    if (i < 0) return '';
+    if (text[i] === '/' && text[i - 1] === '*') {
+      i = text.lastIndexOf('/*', i - 2) - 1;
+      continue;
+    }
+    // A line comment ending this line: continue before it.
+    const lineStart = text.lastIndexOf('\n', i) + 1;
+    const lineText = text.slice(lineStart, i + 1);
+    const slashes = lineText.indexOf('//');
+    const hash = /^\s*#(?!include)/.test(lineText) ? lineText.indexOf('#') : -1;
+    const cut = [slashes, hash].filter((k) => k >= 0);
+    if (cut.length === 0) return text[i];
+    i = lineStart + Math.min(...cut) - 1;
+  }
+}
+
+/**
+ * Whether the comment sits where an infix chain or a conditional can break (`a // note\n+ b`,
+ * `a + // note\nb`): trailing the operand before it, it ends that line when the chain breaks
+ * there, which it then keeps doing.
+ */
+function atBreakPoint(node: unknown, c: AttachedComment): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some((n) => atBreakPoint(n, c));
+  const e = node as A.Expr;
+  const between = (a: A.Expr, b: A.Expr) => a.span.end.offset <= c.span.start.offset && c.span.end.offset <= b.span.start.offset;
+  if (e.kind === 'Binary' && e.op !== '^' && e.op !== '.^' && between(e.left, e.right)) return true;
+  if (e.kind === 'Conditional' && (between(e.condition, e.then) || between(e.then, e.otherwise))) return true;
+  return Object.entries(node).some(([k, v]) => k !== 'span' && k !== 'comments' && typeof v === 'object' && atBreakPoint(v, c));
 }
 
 const LISTS = new Set(['Call', 'ArrayExpr', 'RowVectorExpr', 'TupleExpr', 'Print', 'Reject', 'FatalError', 'FunctionDef']);
@@ -127,24 +174,28 @@ function inList(c: AttachedComment): boolean {
 }
 
 /**
- * A comment that ends a line (or has a line of its own) in the middle of a simple statement,
- * e.g. `x = a + // note`: prettier would keep it with some inner node and force the groups around
- * that node to break, which the next run would undo. It trails the statement instead. Comments
- * among the items of a list (`f(a, // note`, `{\n// note\nx, y}`) stay with their item: the list
- * breaks one item per line and keeps them there.
+ * A line comment in the middle of a simple statement (`x = a + // note`): prettier would keep it
+ * with some inner node and force the groups around that node to break, which the next run would
+ * undo. It trails the statement instead. Comments among the items of a list (`f(a, // note`)
+ * stay with their item: the list breaks one item per line and keeps them there.
  */
-function midStatement(c: AttachedComment, text: string, program: A.Program, ownLine: boolean): boolean {
-  if (c.kind !== 'line' && !ownLine) return false;
+function midStatement(c: AttachedComment, text: string, program: A.Program): boolean {
+  if (c.kind !== 'line') return false;
   const previous = previousCodeChar(text, c.span.start.offset);
   const next = nextCodeChar(text, c.span.end.offset);
   if (inList(c)) {
-    if (next === ',' || next === '|') return false;
-    if (previous !== '' && '(,{|'.includes(previous) && !')]};'.includes(next)) return false;
+    // Ends an item (`f(a, // note` comes below; `f(a // note\n, b)`, `f(a, b // note\n)`): the
+    // comment trails the item and the list breaks right after it.
+    if (next === ',' || next === '|' || next === ')' || next === ']' || next === '}') return false;
+    // First in the list (`normal( // note`): above the first item, not after what precedes the list.
+    if ((previous === '(' || previous === '{') && c.followingNode && !')]};'.includes(next)) return attach(c.followingNode, c, 'leading');
+    if ((previous === ',' || previous === '|') && !')]};'.includes(next)) return false;
   }
   const path = statementsAt(program, c.span.start.offset);
   let i = path.length - 1;
   const stmt = path[i];
-  if (!stmt || isCompound(stmt) || stmt.kind === 'Block' || (c.enclosingNode === stmt && !c.precedingNode)) return false;
+  if (!stmt || isCompound(stmt) || stmt.kind === 'Block') return false;
+  if (atBreakPoint(stmt, c)) return c.precedingNode ? attach(c.precedingNode, c, 'trailing') : false;
   // A loop or branch body ends where its statement ends: the comment trails the whole statement,
   // so it does not push a one-line `for (...) x = 1;` apart.
   while (i > 0 && path[i - 1].kind !== 'Block' && path[i - 1].span.end.offset === path[i].span.end.offset) i--;
@@ -153,13 +204,17 @@ function midStatement(c: AttachedComment, text: string, program: A.Program, ownL
   return attach(path[i], c, 'trailing');
 }
 
-/** On the `{` line of a block, before its first statement. */
-function afterOpenBrace(c: AttachedComment, text: string): boolean {
+/**
+ * Between a program block's name and its `{` (`model // note\n{`), or on the `{` line of a block
+ * before its first statement: right after the `{`.
+ */
+function atOpenBrace(c: AttachedComment, text: string): boolean {
   const block = c.enclosingNode;
   if (!isBlockLike(block) || c.precedingNode) return false;
   const brace = text.indexOf('{', block.span.start.offset);
-  if (brace < 0 || brace > c.span.start.offset || /[\r\n]/.test(text.slice(brace, c.span.start.offset))) return false;
-  return attach(block, c, 'dangling', 'open');
+  if (brace < 0) return false;
+  const sameLine = brace < c.span.start.offset && !/[\r\n]/.test(text.slice(brace, c.span.start.offset));
+  return brace > c.span.start.offset || sameLine ? attach(block, c, 'dangling', 'open') : false;
 }
 
 function withoutComments(text: string): string {
@@ -168,10 +223,11 @@ function withoutComments(text: string): string {
 
 export const handleComments = {
   ownLine: (c: AttachedComment, text: string, program: A.Program): boolean =>
-    elseGap(c, text) || inHeader(c, program) || midStatement(c, text, program, true),
+    elseGap(c, text) || inHeader(c, text, program) || atOpenBrace(c, text) || midStatement(c, text, program),
   endOfLine: (c: AttachedComment, text: string, program: A.Program): boolean =>
-    elseGap(c, text) || inHeader(c, program) || afterOpenBrace(c, text) || midStatement(c, text, program, false),
-  remaining: (c: AttachedComment, text: string): boolean => afterOpenBrace(c, text),
+    elseGap(c, text) || inHeader(c, text, program) || atOpenBrace(c, text) || midStatement(c, text, program),
+  remaining: (c: AttachedComment, text: string, program: A.Program): boolean =>
+    elseGap(c, text) || inHeader(c, text, program) || atOpenBrace(c, text),
 };
 
 /**
@@ -246,6 +302,22 @@ export function printOpenComments(comments: AttachedComment[], text: string): { 
     previous = c;
   }
   return { sameLine, ownLines };
+}
+
+/**
+ * Comments attached to a node inside a line (an expression, a type, a parameter), printed by the
+ * printer rather than prettier so a block comment never breaks the line: `/* a *\/ x /* b *\/`.
+ * A line comment still ends its line: before the node it is followed by a line break, after it
+ * it is deferred to the end of the line.
+ */
+export function printInlineComments(node: object, doc: Doc): Doc {
+  const comments = (node as WithComments).comments ?? [];
+  const leading = comments.filter((c) => c.leading && !c.printed);
+  const trailing = comments.filter((c) => c.trailing && !c.printed);
+  if (leading.length === 0 && trailing.length === 0) return doc;
+  for (const c of [...leading, ...trailing]) c.printed = true;
+  const before = leading.map((c) => (c.kind === 'line' ? [commentText(c), hardline] : [commentText(c), ' ']));
+  return [before, doc, printAfter(trailing)];
 }
 
 /** Comments printed after a node on its line, e.g. dangling ones of `f(/* none *\/)`. */

@@ -98,7 +98,9 @@ export function listDoc(items: Doc[], open: string, close: string): Doc {
   return group([open, indent([softline, join([',', line], items)]), softline, close]);
 }
 
+/** A plain number, possibly signed, with no comments attached (comments need a line of their own). */
 function isNumber(e: A.Expr): boolean {
+  if ((e as { comments?: unknown[] }).comments?.length) return false;
   if (e.kind === 'Unary') return e.op !== '!' && isNumber(e.operand);
   return e.kind === 'IntLiteral' || e.kind === 'RealLiteral' || e.kind === 'ImagLiteral';
 }

@@ -98,7 +98,10 @@ function printIf(path: AstPath<A.If>, options: ParserOptions, print: Print): Doc
     const ownLine = startsLine(options.originalText, c.span.start.offset) || (i > 0 && between[i - 1].kind === 'line');
     parts.push(ownLine ? hardline : ' ', commentText(c));
   });
-  parts.push(between.length > 0 || s.then.kind !== 'Block' ? hardline : ' ', 'else');
+  // `} /* note */ else {` stays on one line; a line comment, or one on its own line, needs the break.
+  const breakBeforeElse =
+    s.then.kind !== 'Block' || between.some((c) => c.kind === 'line' || startsLine(options.originalText, c.span.start.offset));
+  parts.push(breakBeforeElse ? hardline : ' ', 'else');
   parts.push(s.otherwise.kind === 'If' ? [' ', print('otherwise')] : withBody([], path, print, 'otherwise'));
   return parts;
 }

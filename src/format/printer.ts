@@ -1,7 +1,7 @@
 // The prettier printer for the hstan AST: dispatch on the node, plus the comment hooks.
 import type { AstPath, Doc, ParserOptions, Printer } from 'prettier';
 import type * as A from '../frontend/ast.js';
-import { handleComments, isBlockComment, printAfter, printComment, takeDangling } from './comments.js';
+import { handleComments, isBlockComment, printAfter, printComment, printInlineComments, takeDangling } from './comments.js';
 import { canAttachComment, childKeys, isParam, isTupleElementDecl, type FormatNode } from './nodes.js';
 import { printBlock, printProgram, printProgramBlock } from './print-block.js';
 import {
@@ -17,10 +17,14 @@ import { printStmt } from './print-stmt.js';
 /** Nodes whose printers place their own dangling comments. */
 const OWN_DANGLING = new Set(['Program', 'ProgramBlock', 'Block']);
 
-const STATEMENTS = new Set([
+const STATEMENT_KINDS = [
   'VarDecl', 'Assign', 'Tilde', 'TargetPlus', 'JacobianPlus', 'For', 'ForEach', 'While', 'If', 'Break',
   'Continue', 'Return', 'Print', 'Reject', 'FatalError', 'Profile', 'CallStmt', 'Empty', 'Include',
-]);
+];
+const STATEMENTS = new Set(STATEMENT_KINDS);
+
+/** Nodes printed on their own lines; prettier prints their leading and trailing comments. */
+const LINE_LEVEL = new Set(['Program', 'ProgramBlock', 'FunctionDef', 'Block', ...STATEMENT_KINDS]);
 
 function printNode(path: AstPath<FormatNode>, options: ParserOptions, print: Print): Doc {
   const node = path.node as FormatNode;
@@ -47,16 +51,22 @@ function printNode(path: AstPath<FormatNode>, options: ParserOptions, print: Pri
 }
 
 function printWithDangling(path: AstPath<FormatNode>, options: ParserOptions, print: Print): Doc {
-  const doc = printNode(path, options, print);
+  let doc = printNode(path, options, print);
   const kind = (path.node as { kind?: string }).kind ?? '';
   if (OWN_DANGLING.has(kind)) return doc;
   // A comment with nothing around it inside a leaf-like node, e.g. `f(/* none */)`.
   const dangling = takeDangling(path.node);
-  return dangling.length > 0 ? [doc, printAfter(dangling)] : doc;
+  if (dangling.length > 0) doc = [doc, printAfter(dangling)];
+  return isLineLevel(path.node) ? doc : printInlineComments(path.node, doc);
+}
+
+function isLineLevel(node: object): boolean {
+  return LINE_LEVEL.has((node as { kind?: string }).kind ?? '');
 }
 
 export const hstanPrinter: Printer<FormatNode> = {
   print: printWithDangling,
+  willPrintOwnComments: (path) => !isLineLevel(path.node as object),
   getVisitorKeys: (node) => childKeys(node as object) as string[],
   canAttachComment: (node) => canAttachComment(node as object),
   isBlockComment: (node) => isBlockComment(node as A.Comment),
@@ -64,6 +74,6 @@ export const hstanPrinter: Printer<FormatNode> = {
   handleComments: {
     ownLine: (comment, text, _options, ast) => handleComments.ownLine(comment, text, ast as A.Program),
     endOfLine: (comment, text, _options, ast) => handleComments.endOfLine(comment, text, ast as A.Program),
-    remaining: (comment, text) => handleComments.remaining(comment, text),
+    remaining: (comment, text, _options, ast) => handleComments.remaining(comment, text, ast as A.Program),
   },
 };

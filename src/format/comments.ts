@@ -186,11 +186,14 @@ function midStatement(c: AttachedComment, text: string, program: A.Program): boo
   if (inList(c)) {
     // Ends an item (`f(a, // note` comes below; `f(a // note\n, b)`, `f(a, b // note\n)`): the
     // comment trails the item and the list breaks right after it.
-    if (next === ',' || next === '|' || next === ')' || next === ']' || next === '}') return false;
+    if (next === ',' || next === '|') return false;
+    if (next === ')' || next === ']' || next === '}') return c.precedingNode ? attach(c.precedingNode, c, 'trailing') : false;
     // First in the list (`normal( // note`): above the first item, not after what precedes the list.
     if ((previous === '(' || previous === '{') && c.followingNode && !')]};'.includes(next)) return attach(c.followingNode, c, 'leading');
     if ((previous === ',' || previous === '|') && !')]};'.includes(next)) return false;
   }
+  // Right after `=`, `+=` or `~` (`x = // note`): above the value, which then starts a line.
+  if ((previous === '=' || previous === '~') && c.followingNode) return attach(c.followingNode, c, 'leading');
   const path = statementsAt(program, c.span.start.offset);
   let i = path.length - 1;
   const stmt = path[i];

@@ -6,6 +6,7 @@ import type {
 } from '../frontend/ast.js';
 import { findBlock } from '../frontend/ast.js';
 import type { StanType } from '../check/types.js';
+import { exprText } from '../check/expressions.js';
 import { varName, funName, str, num, Writer } from './emit.js';
 import { elementAssigned, parameterLocals } from './scan.js';
 import { liftLoop } from './vectorize.js';
@@ -100,7 +101,7 @@ export class CodeGenerator {
       // Data, read and checked in declaration order (sizes may use earlier data).
       for (const d of this.stmtsOf('data')) {
         if (d.kind !== 'VarDecl') continue;
-        w.line(`const ${varName(d.name)} = $.readData($input, ${this.declSpec(d)});`);
+        w.line(`const ${varName(d.name)} = $.readData($input, ${this.declSpec(d, true)});`);
       }
       // Transformed data: run once, values only.
       const td = this.stmtsOf('transformed data');
@@ -111,7 +112,7 @@ export class CodeGenerator {
 
       // Parameter layout (sizes are data-only).
       const params = this.stmtsOf('parameters').filter((s): s is VarDecl => s.kind === 'VarDecl');
-      w.line(`const $layout = $.layout([${params.map((p) => this.declSpec(p)).join(', ')}]);`);
+      w.line(`const $layout = $.layout([${params.map((p) => this.declSpec(p, true)).join(', ')}]);`);
       const tp = this.stmtsOf('transformed parameters');
       const model = this.stmtsOf('model');
       const gq = this.stmtsOf('generated quantities');
@@ -170,8 +171,12 @@ export class CodeGenerator {
     return `{ ${parts.join(', ')} }`;
   }
 
-  /** A declaration's run-time description: name, base type, evaluated sizes, data-only bounds, source line. */
-  private declSpec(d: VarDecl): string {
+  /**
+   * A declaration's run-time description: name, base type, evaluated sizes, data-only bounds,
+   * source line; with `sizeText`, also the sizes' source text for data and init messages
+   * (left out elsewhere: local declarations are evaluated in the hot path).
+   */
+  private declSpec(d: VarDecl, sizeText = false): string {
     const t = d.type;
     const parts = [
       `name: ${str(d.name)}`,
@@ -181,6 +186,10 @@ export class CodeGenerator {
       `line: ${d.span.start.line}`,
       `column: ${d.span.start.column}`,
     ];
+    if (sizeText) {
+      parts.push(`arrayDimsText: [${d.arrayDims.map((e) => str(exprText(e))).join(', ')}]`);
+      parts.push(`sizesText: [${t.sizes.map((e) => str(exprText(e))).join(', ')}]`);
+    }
     // Data-only bounds are evaluated with the sizes; bounds that depend on parameters are
     // evaluated in the log density, where they can carry gradients.
     if (t.bounds && this.boundsAreData(t)) {

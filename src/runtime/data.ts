@@ -12,6 +12,9 @@ export interface DeclSpec {
   line: number;
   column: number;
   bounds?: { lower?: number | Tensor; upper?: number | Tensor };
+  /** Source text of the array dimensions and sizes (`N`, `K + 1`), so messages can show what a size came from. */
+  arrayDimsText?: string[];
+  sizesText?: string[];
 }
 
 export class DataError extends Error {
@@ -24,32 +27,66 @@ export class DataError extends Error {
 const VECTOR_LIKE = new Set(['vector', 'row_vector', 'simplex', 'ordered', 'positive_ordered', 'unit_vector', 'sum_to_zero_vector']);
 const SQUARE = new Set(['cov_matrix', 'corr_matrix', 'cholesky_factor_corr']);
 
+/** Stan's int is 32-bit. */
+const INT_MAX = 2147483647;
+
+/** The per-element dimensions of a base type, from its declared sizes (numbers or their source text). */
+function baseDims<T>(base: string, sizes: readonly T[]): T[] {
+  const [a, b] = sizes;
+  if (base === 'int' || base === 'real') return [];
+  if (VECTOR_LIKE.has(base)) return [a];
+  if (SQUARE.has(base)) return [a, a];
+  if (base === 'cholesky_factor_cov') return [a, b ?? a];
+  return [a, b];
+}
+
 /** The per-element shape of a declared base type. */
 export function baseShape(spec: DeclSpec): number[] {
-  const [a, b] = spec.sizes;
-  if (spec.base === 'int' || spec.base === 'real') return [];
-  if (VECTOR_LIKE.has(spec.base)) return [a];
-  if (SQUARE.has(spec.base)) return [a, a];
-  if (spec.base === 'cholesky_factor_cov') return [a, b ?? a];
-  return [a, b];
+  return baseDims(spec.base, spec.sizes);
+}
+
+/** Each dimension of the full shape as the user wrote it (`N`), when the lowering recorded it. */
+function shapeText(spec: DeclSpec): string[] | undefined {
+  if (!spec.arrayDimsText || !spec.sizesText) return undefined;
+  return [...spec.arrayDimsText, ...baseDims(spec.base, spec.sizesText)];
+}
+
+const LITERAL = /^\d+$/;
+
+/** `N = 2` for a size written as an expression, `2` for a literal. */
+function sizeDesc(text: string | undefined, value: number): string {
+  return text === undefined || LITERAL.test(text) ? String(value) : `${text} = ${value}`;
 }
 
 /** Full shape: array dimensions, then the base type's. */
 export function declShape(spec: DeclSpec): number[] {
   const shape = [...spec.arrayDims, ...baseShape(spec)];
-  for (const d of shape) {
+  const text = shapeText(spec);
+  shape.forEach((d, i) => {
     if (!Number.isInteger(d) || d < 0) {
-      throw new DataError(`'${spec.name}' (line ${spec.line}): size ${d} must be a non-negative integer`);
+      throw new DataError(
+        `${where(spec)}: declared ${describeDecl(spec)}, but size ${sizeDesc(text?.[i], d)} is not a non-negative integer`,
+      );
     }
-  }
+  });
   return shape;
 }
 
-/** Stan's spelling of the declared type with sizes, e.g. `array[3] vector[2]`. */
+/**
+ * Stan's spelling of the declared type, e.g. `array[3] vector[2]`; sizes written as expressions
+ * keep their text with the values after: `array[N] vector[K] with N = 3, K = 2`.
+ */
 export function describeDecl(spec: DeclSpec): string {
-  const base = baseShape(spec);
-  const arr = spec.arrayDims.length ? `array[${spec.arrayDims.join(', ')}] ` : '';
-  return `${arr}${spec.base}${base.length ? `[${spec.sizes.join(', ')}]` : ''}`;
+  const arrText = spec.arrayDimsText ?? spec.arrayDims.map(String);
+  const sizeText = spec.sizesText ?? spec.sizes.map(String);
+  const hasBaseSizes = baseShape(spec).length > 0;
+  const arr = spec.arrayDims.length ? `array[${arrText.join(', ')}] ` : '';
+  const type = `${arr}${spec.base}${hasBaseSizes ? `[${sizeText.join(', ')}]` : ''}`;
+  const values = new Map<string, number>();
+  arrText.forEach((t, i) => values.set(t, spec.arrayDims[i]));
+  if (hasBaseSizes) sizeText.forEach((t, i) => values.set(t, spec.sizes[i]));
+  const named = [...values].filter(([t]) => !LITERAL.test(t)).map(([t, v]) => `${t} = ${v}`);
+  return named.length ? `${type} with ${named.join(', ')}` : type;
 }
 
 function where(spec: DeclSpec): string {
@@ -68,22 +105,34 @@ function toNumber(x: unknown): number | undefined {
   return undefined;
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Sizes along first elements; `exact` is false when an empty array hides deeper levels. */
+function nesting(x: unknown): { sizes: number[]; exact: boolean } {
+  const sizes: number[] = [];
+  let cur: unknown = x;
+  while (Array.isArray(cur)) {
+    sizes.push(cur.length);
+    if (cur.length === 0) return { sizes, exact: false };
+    cur = cur[0];
+  }
+  return { sizes, exact: true };
+}
+
 function describeFound(x: unknown): string {
   if (x === null) return 'null';
   if (Array.isArray(x)) {
-    let depth = 0;
-    let cur: unknown = x;
-    const sizes: number[] = [];
-    while (Array.isArray(cur)) {
-      depth++;
-      sizes.push(cur.length);
-      cur = cur[0];
-    }
-    return `an array of ${depth === 1 ? sizes[0] + ' elements' : 'sizes [' + sizes.join(', ') + ']'}`;
+    const { sizes } = nesting(x);
+    return sizes.length === 1 ? `an array of ${plural(sizes[0], 'element')}` : `nested arrays of sizes [${sizes.join(', ')}]`;
   }
   if (typeof x === 'object') return 'an object';
   if (typeof x === 'string') return `the string ${JSON.stringify(x)}`;
   return `the ${typeof x} ${JSON.stringify(x)}`;
+}
+
+/** What a value of `rank` dimensions looks like in Stan JSON. */
+function rankDesc(rank: number): string {
+  return rank === 0 ? 'a number' : rank === 1 ? 'an array of numbers' : `arrays nested ${rank} deep`;
 }
 
 /** Read and check one data variable. Ints and reals come back as numbers, containers as data tensors. */
@@ -93,6 +142,13 @@ export function readData(input: Record<string, unknown>, spec: DeclSpec): number
     throw new DataError(`${where(spec)} is missing from the data; expected ${describeDecl(spec)}`);
   }
   const raw = input[spec.name];
+  const expected = () => `${where(spec)}: expected ${describeDecl(spec)}`;
+  // The number of dimensions first: a wrong rank is a clearer message than the first size that differs.
+  const found = nesting(raw);
+  if (found.sizes.length > shape.length || (found.exact && found.sizes.length < shape.length && toNumber(atDepth(raw, found.sizes.length)) !== undefined)) {
+    throw new DataError(`${expected()} (${rankDesc(shape.length)}); found ${describeFound(raw)}`);
+  }
+  const text = shapeText(spec);
   const isInt = spec.base === 'int';
   const flat = new Float64Array(shape.reduce((a, b) => a * b, 1));
   let k = 0;
@@ -101,25 +157,28 @@ export function readData(input: Record<string, unknown>, spec: DeclSpec): number
     if (depth === shape.length) {
       const v = toNumber(x);
       if (v === undefined) {
-        throw new DataError(`${where(spec)}: expected ${describeDecl(spec)}; found ${describeFound(x)}${at(spec, path)}`);
+        throw new DataError(`${expected()}; found ${describeFound(x)}${at(spec, path)}`);
       }
       if (isInt && !Number.isInteger(v)) {
-        throw new DataError(`${where(spec)} is declared int but${at(spec, path, true)} is ${formatValue(v)}, not an integer`);
+        throw new DataError(`${expected()}; found${at(spec, path, true)} = ${formatValue(v)}, which is not an integer`);
+      }
+      if (isInt && Math.abs(v) > INT_MAX) {
+        throw new DataError(`${expected()}; found${at(spec, path, true)} = ${v}, outside Stan's int range ±${INT_MAX}`);
       }
       flat[k++] = v;
       return;
     }
     if (!Array.isArray(x)) {
-      const want = shape.length - depth;
       throw new DataError(
-        `${where(spec)}: expected ${describeDecl(spec)} (${want === 1 ? 'an array' : `arrays nested ${want} deep`}` +
-          `${depth > 0 ? ' at' + at(spec, path, true) : ''}); found ${describeFound(x)}`,
+        `${expected()} (${rankDesc(shape.length)}); found ${describeFound(x)}${depth > 0 ? at(spec, path) : ''}`,
       );
     }
     if (x.length !== shape[depth]) {
+      const want = sizeDesc(text?.[depth], shape[depth]);
       throw new DataError(
-        `${where(spec)}: expected ${describeDecl(spec)}; dimension ${depth + 1}${depth > 0 ? ' of' + at(spec, path, true) : ''} ` +
-          `has ${x.length} elements instead of ${shape[depth]}`,
+        depth === 0
+          ? `${expected()}; found ${describeFound(x)}, not ${want}`
+          : `${expected()}; found${at(spec, path, true)} with ${plural(x.length, 'element')}, not ${want}`,
       );
     }
     for (let i = 0; i < x.length; i++) {
@@ -134,6 +193,12 @@ export function readData(input: Record<string, unknown>, spec: DeclSpec): number
   checkStructure(spec, flat, shape);
   if (shape.length === 0) return flat[0];
   return new Tensor(shape, flat, false);
+}
+
+/** The first element `depth` levels down. */
+function atDepth(x: unknown, depth: number): unknown {
+  for (let d = 0; d < depth; d++) x = (x as unknown[])[0];
+  return x;
 }
 
 function at(spec: DeclSpec, path: number[], bare = false): string {
@@ -292,16 +357,32 @@ export function extraData(input: Record<string, unknown>, declared: readonly str
   return Object.keys(input).filter((k) => !known.has(k));
 }
 
-/** Parse a data file's text; errors name the file and say what is wrong. */
+/** Parse a data file's text; errors name the file (and line:column) and say what is wrong. */
 export function parseDataJson(text: string, file = 'data'): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new DataError(`${file}: not valid JSON (${(e as Error).message})`);
+    const message = (e as Error).message;
+    const pos = /at position (\d+)/.exec(message);
+    const loc = pos ? lineColumn(text, Number(pos[1])) : '';
+    throw new DataError(`${file}${loc}: not valid JSON (${message})`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new DataError(`${file}: Stan data must be a JSON object mapping variable names to values`);
+    throw new DataError(`${file}: Stan data must be a JSON object mapping variable names to values; found ${describeFound(value)}`);
   }
   return value as Record<string, unknown>;
+}
+
+/** `:line:column` (1-based) of a character offset. */
+function lineColumn(text: string, offset: number): string {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      start = i + 1;
+    }
+  }
+  return `:${line}:${offset - start + 1}`;
 }

@@ -280,9 +280,57 @@ export function index(x: Value, specs: readonly IndexSpec[]): Value {
     const [r, c] = x.shape;
     return x.val[checkIndex(specs[0], r, 'rows') * c + checkIndex(specs[1], c, 'columns')];
   }
+  if (specs.length === 1 && specs[0] !== null && typeof specs[0] === 'object') {
+    const spec = specs[0];
+    if (isSlice(spec)) return sliceFirst(x, spec.from ?? 1, spec.to ?? x.shape[0]);
+    return gatherFirst(x, spec);
+  }
   const { map, shape } = indexMap(x.shape, specs);
   const r = gatherFlat(x, shape, map);
   return shape.length === 0 && typeof r !== 'number' && !r.batched ? r.val[0] : r;
+}
+
+/** `x[from:to]` along the first dimension: data is a view, parameters a contiguous copy per chain. */
+function sliceFirst(x: Tensor, from: number, to: number): Value {
+  const n = x.shape[0];
+  const count = Math.max(0, to - from + 1);
+  if (count > 0) {
+    checkIndex(from, n, 'dimension 1');
+    checkIndex(to, n, 'dimension 1');
+  }
+  const inner = n === 0 ? 0 : x.size / n;
+  const shape = [count, ...x.shape.slice(1)];
+  const start = (from - 1) * inner;
+  const len = count * inner;
+  // Data is never written after its block, so a view is safe (locals written in place are copied by the caller).
+  if (!x.batched) return new Tensor(shape, x.val.subarray(start, start + len), false);
+  const C = chains();
+  const S = x.size;
+  const out = batchedOutput(shape, len);
+  for (let c = 0; c < C; c++) out.val.set(x.val.subarray(c * S + start, c * S + start + len), c * len);
+  record(() => {
+    const g = out.adj;
+    if (g === null) return;
+    const gx = adjoint(x);
+    for (let c = 0; c < C; c++) {
+      const o = c * S + start;
+      for (let k = 0; k < len; k++) gx[o + k] += g[c * len + k];
+    }
+  });
+  return out;
+}
+
+/** `x[idx]` with an int array along the first dimension (group lookups `a[g]`). */
+function gatherFirst(x: Tensor, idx: ArrayLike<number>): Value {
+  const n = x.shape[0];
+  const inner = n === 0 ? 0 : x.size / n;
+  const m = idx.length;
+  const map = new Int32Array(m * inner);
+  for (let i = 0; i < m; i++) {
+    const base = checkIndex(idx[i], n, 'dimension 1') * inner;
+    for (let t = 0; t < inner; t++) map[i * inner + t] = base + t;
+  }
+  return gatherFlat(x, [m, ...x.shape.slice(1)], map);
 }
 
 /** out[k] = x[map[k]] per chain; the backward is a scatter-add, O(size), never O(N × groups). */

@@ -1,0 +1,71 @@
+// Gradient benchmark (issue 4): µs per batched `logDensityGradient` call for n chains at once.
+// Warm up until the JIT settles, then time batches of calls; the median batch is reported, as
+// wall time and as this thread's CPU time (the latter is less disturbed by a busy machine).
+import type { ModelInstance } from '../src/model/instance.js';
+import { median, uniformStream } from './stats.js';
+
+export interface GradientTiming {
+  chains: number;
+  /** Median over batches of wall µs per call (all chains together). */
+  usPerCall: number;
+  /** usPerCall / chains. */
+  usPerChain: number;
+  /** Median over batches of CPU µs per call. */
+  cpuUsPerCall: number;
+  batches: number;
+  callsPerBatch: number;
+}
+
+export interface GradientOptions {
+  /** Wall milliseconds each batch should take (calls per batch are calibrated to it). */
+  batchMs?: number;
+  batches?: number;
+  warmupMs?: number;
+  seed?: number;
+}
+
+/** Points uniform(-2, 2) on the unconstrained scale, as Stan's random inits; every row must have a finite density. */
+export function benchmarkPoints(instance: ModelInstance, chains: number, seed: number): Float64Array {
+  const D = instance.dimension;
+  const next = uniformStream(seed);
+  const U = new Float64Array(chains * D);
+  for (let i = 0; i < U.length; i++) U[i] = 4 * next() - 2;
+  const lp = instance.logDensityBatch(U, chains);
+  const bad = lp.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new Error(`bench: the log density is not finite at benchmark point ${bad + 1} (${lp[bad]})`);
+  return U;
+}
+
+export function timeGradient(instance: ModelInstance, chains: number, options: GradientOptions = {}): GradientTiming {
+  const batchMs = options.batchMs ?? 60;
+  const batches = options.batches ?? 9;
+  const warmupMs = options.warmupMs ?? 400;
+  const U = benchmarkPoints(instance, chains, options.seed ?? 20240917 + chains);
+  const lp = new Float64Array(chains);
+  const grad = new Float64Array(chains * instance.dimension);
+  const call = () => instance.logDensityGradient(U, chains, lp, grad);
+
+  // Warm-up doubles as calibration: how many calls fill a batch.
+  let calls = 0;
+  const start = performance.now();
+  while (calls < 50 || performance.now() - start < warmupMs) {
+    call();
+    calls++;
+  }
+  const perCallMs = (performance.now() - start) / calls;
+  const callsPerBatch = Math.max(3, Math.round(batchMs / perCallMs));
+
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let b = 0; b < batches; b++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < callsPerBatch; i++) call();
+    const t1 = performance.now();
+    const used = process.cpuUsage(c0);
+    wall.push(((t1 - t0) * 1000) / callsPerBatch);
+    cpu.push((used.user + used.system) / callsPerBatch);
+  }
+  const usPerCall = median(wall);
+  return { chains, usPerCall, usPerChain: usPerCall / chains, cpuUsPerCall: median(cpu), batches, callsPerBatch };
+}

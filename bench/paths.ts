@@ -1,0 +1,22 @@
+// Where the benchmark finds the repository (the models, the built CLI, the R script) whether it
+// runs from bench/ as TypeScript or from dist/bench/ after `npm run build`.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The checkout root: the nearest folder above this file whose package.json is hstan's. */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'hstan') return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`bench: cannot find hstan's package.json above ${fileURLToPath(import.meta.url)}`);
+    dir = up;
+  }
+}
+
+/** The built CLI that `hstan sample` runs from. */
+export function cliPath(root = repoRoot()): string {
+  return join(root, 'dist', 'src', 'cli', 'main.js');
+}

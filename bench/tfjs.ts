@@ -1,0 +1,49 @@
+// For contrast (issue 4): the same gradient through the TF.js face of a model (src/model/tfjs.ts),
+// i.e. tf.grad over the custom op, for n chains. The numbers inside are hstan's; what this adds
+// is TF.js's tensor bookkeeping and the float64 → float32 crossings at the boundary.
+import type { ModelInstance } from '../src/model/instance.js';
+import { benchmarkPoints } from './gradient.js';
+import { median } from './stats.js';
+
+export interface TfjsTiming {
+  chains: number;
+  backend: string;
+  usPerCall: number;
+}
+
+export async function timeTfjsGradient(instance: ModelInstance, chains: number, batches = 7, batchMs = 60): Promise<TfjsTiming> {
+  // Loaded on demand: TF.js is heavy and only this contrast needs it.
+  const tf = await import('@tensorflow/tfjs-core');
+  const { tfLogDensity, useBackend } = await import('../src/model/tfjs.js');
+  const warn = console.warn;
+  console.warn = () => {}; // TF.js advertises tfjs-node on first use; not news here
+  let backend: string;
+  try {
+    backend = await useBackend('cpu');
+  } finally {
+    console.warn = warn;
+  }
+  const f = tfLogDensity(instance);
+  const g = tf.grad((U: import('@tensorflow/tfjs-core').Tensor) => tf.sum(f(U as import('@tensorflow/tfjs-core').Tensor2D)));
+  const U = tf.tensor2d(Float32Array.from(benchmarkPoints(instance, chains, 7)), [chains, instance.dimension]);
+  const call = () => {
+    const out = g(U);
+    out.dataSync();
+    out.dispose();
+  };
+  let calls = 0;
+  const start = performance.now();
+  while (calls < 30 || performance.now() - start < 300) {
+    call();
+    calls++;
+  }
+  const per = Math.max(3, Math.round(batchMs / ((performance.now() - start) / calls)));
+  const times: number[] = [];
+  for (let b = 0; b < batches; b++) {
+    const t0 = performance.now();
+    for (let i = 0; i < per; i++) call();
+    times.push(((performance.now() - t0) * 1000) / per);
+  }
+  U.dispose();
+  return { chains, backend, usPerCall: median(times) };
+}

@@ -39,20 +39,27 @@ export function benchmarkPoints(instance: ModelInstance, chains: number, seed: n
 export function timeGradient(instance: ModelInstance, chains: number, options: GradientOptions = {}): GradientTiming {
   const batchMs = options.batchMs ?? 60;
   const batches = options.batches ?? 9;
-  const warmupMs = options.warmupMs ?? 400;
+  const warmupMs = options.warmupMs ?? 1500;
   const U = benchmarkPoints(instance, chains, options.seed ?? 20240917 + chains);
   const lp = new Float64Array(chains);
   const grad = new Float64Array(chains * instance.dimension);
   const call = () => instance.logDensityGradient(U, chains, lp, grad);
 
-  // Warm-up doubles as calibration: how many calls fill a batch.
+  // Warm up: V8 needs a thousand or so calls of a small model before its code is optimized.
   let calls = 0;
   const start = performance.now();
-  while (calls < 50 || performance.now() - start < warmupMs) {
+  while (calls < 20 || performance.now() - start < warmupMs) {
     call();
     calls++;
   }
-  const perCallMs = (performance.now() - start) / calls;
+  // Calibrate on warm code: how many calls fill a batch.
+  let probe = 0;
+  const p0 = performance.now();
+  while (probe < 3 || performance.now() - p0 < batchMs / 4) {
+    call();
+    probe++;
+  }
+  const perCallMs = (performance.now() - p0) / probe;
   const callsPerBatch = Math.max(3, Math.round(batchMs / perCallMs));
 
   const wall: number[] = [];

@@ -1,11 +1,12 @@
 // How every command reports failure: one clear message on stderr, exit status 1, no stack trace.
+import { InvalidArgumentError } from 'commander';
 import { CompileError } from '../model/compile.js';
 
 /** A mistake in how a command was called. */
 export class UsageError extends Error {}
 
 const KNOWN = new Set(['CompileError', 'DataError', 'RuntimeError', 'RejectError', 'FatalRuntimeError', 'UsageError',
-  'InitializationError', 'SamplerError', 'StanCsvError', 'DiagnosticsError', 'ConstraintError', 'LoweringError']);
+  'InitializationError', 'SamplerError', 'BackendError', 'StanCsvError', 'DiagnosticsError', 'ConstraintError', 'LoweringError']);
 
 /** The message a user should see for an error thrown by a command. */
 export function describeError(e: unknown): { text: string; internal: boolean } {
@@ -32,11 +33,14 @@ export function action<A extends unknown[]>(fn: (...args: A) => void | Promise<v
   };
 }
 
-/** A positive integer option. */
+// Option parsers run inside commander, outside any action(): they throw commander's
+// InvalidArgumentError, which it prints as a usage error (exit 1) instead of a stack trace.
+
+/** A whole-number option, at least `min`. */
 export function intOption(name: string, min = 0): (raw: string) => number {
   return (raw) => {
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be a whole number ≥ ${min}, got '${raw}'`);
+    if (raw.trim() === '' || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}, got '${raw}'`);
     return n;
   };
 }
@@ -44,7 +48,7 @@ export function intOption(name: string, min = 0): (raw: string) => number {
 export function numberOption(name: string, lo: number, hi: number): (raw: string) => number {
   return (raw) => {
     const n = Number(raw);
-    if (!Number.isFinite(n) || n <= lo || n >= hi) throw new UsageError(`${name} must be a number between ${lo} and ${hi}, got '${raw}'`);
+    if (raw.trim() === '' || !Number.isFinite(n) || n <= lo || n >= hi) throw new InvalidArgumentError(`${name} must be a number between ${lo} and ${hi}, got '${raw}'`);
     return n;
   };
 }

@@ -30,8 +30,10 @@ export function num(x: number): string {
   if (Number.isNaN(x)) return 'NaN';
   if (x === Infinity) return 'Infinity';
   if (x === -Infinity) return '(-Infinity)';
+  // String(-0) is "0": spell the sign out.
+  if (Object.is(x, -0)) return '(-0)';
   const s = String(x);
-  return x < 0 || Object.is(x, -0) ? `(${s})` : s;
+  return x < 0 ? `(${s})` : s;
 }
 
 /** Lines with indentation, for readable generated modules. */

@@ -16,12 +16,22 @@ export interface CompiledModuleMeta {
   hints: ModelHints;
 }
 
+/**
+ * Every character JavaScript ends a line at: program text shown in `//` comments is split at
+ * all of them, or a U+2028 in a Stan comment would end the JS comment and run what follows.
+ */
+const JS_LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/;
+
+function commentText(text: string): string {
+  return text.split(JS_LINE_BREAK).join(' ');
+}
+
 /** The ES module text for a compiled model. */
 export function moduleText(model: Model, meta: { blocks: CompiledModuleMeta['blocks'] }, source = ''): string {
   const info: CompiledModuleMeta = { hstanVersion: VERSION, name: model.name, blocks: meta.blocks, hints: model.hints };
   return [
-    `// ${model.name}: lowered by hstan ${VERSION}. Load with \`loadCompiledModel(await import(...))\` from 'hstan'.`,
-    ...(source ? ['// Source:', ...source.split(/\r?\n/).map((l) => '//   ' + l)] : []),
+    `// ${commentText(model.name)}: lowered by hstan ${VERSION}. Load with \`loadCompiledModel(await import(...))\` from 'hstan'.`,
+    ...(source ? ['// Source:', ...source.split(JS_LINE_BREAK).map((l) => '//   ' + l)] : []),
     `export const hstan = JSON.parse(${str(JSON.stringify(info))});`,
     '',
     'export default function lowered($) {',

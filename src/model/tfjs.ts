@@ -4,6 +4,14 @@
 // float32 tensors at this boundary.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+
+/** A backend that cannot be used here (not installed, failed to load). */
+export class BackendError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackendError';
+  }
+}
 import type { ModelInstance } from './instance.js';
 
 export type BackendName = 'cpu' | 'wasm' | 'node';
@@ -17,17 +25,31 @@ export async function useBackend(name: BackendName): Promise<string> {
     try {
       await import('@tensorflow/tfjs-node' as string);
     } catch (e) {
-      throw new Error(`the 'node' backend needs @tensorflow/tfjs-node, which is not installed or failed to load (${(e as Error).message.split('\n')[0]})`);
+      throw new BackendError(`the 'node' backend needs @tensorflow/tfjs-node, which is not installed or failed to load (${(e as Error).message.split('\n')[0]})`);
     }
     await tf.setBackend('tensorflow');
   } else if (name === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
-    await tf.setBackend('wasm');
+    if (!(await quietly(() => tf.setBackend('wasm')))) throw new BackendError("the 'wasm' backend failed to initialize");
   } else {
-    await tf.setBackend('cpu');
+    await quietly(() => tf.setBackend('cpu'));
+    // The CPU backend greets Node users on its first tensor; the greeting would corrupt JSON output.
+    (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
   }
-  await tf.ready();
+  await quietly(() => tf.ready());
   return tf.getBackend();
+}
+
+/** TF.js greets Node users on stdout when a backend starts; keep the CLI's output clean. */
+async function quietly<T>(fn: () => Promise<T>): Promise<T> {
+  const { log, warn } = console;
+  console.log = console.warn = () => {};
+  try {
+    return await fn();
+  } finally {
+    console.log = log;
+    console.warn = warn;
+  }
 }
 
 /** `U` [C, D] → log density [C], differentiable with respect to U. */
@@ -49,4 +71,23 @@ export function tfLogDensity(instance: ModelInstance, options: { jacobian?: bool
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return (U) => op(U) as tf.Tensor1D;
+}
+
+/**
+ * One point `u` [D] → its log density as a scalar tensor, differentiable with `tf.grad` on any
+ * backend: the only gradient TF.js needs is this op's own (tfjs-core registers none by itself).
+ */
+export function tfLogDensityAt(instance: ModelInstance, options: { jacobian?: boolean } = {}): (u: tf.Tensor1D) => tf.Scalar {
+  const jacobian = options.jacobian ?? true;
+  const D = instance.dimension;
+  const op = tf.customGrad(((u: tf.Tensor, save: tf.GradSaveFunc) => {
+    if (u.size !== D) throw new Error(`expected ${D} unconstrained parameters, got ${u.size}`);
+    const lp = new Float64Array(1);
+    const grad = new Float64Array(D);
+    instance.logDensityGradient(Float64Array.from(u.dataSync()), 1, lp, grad, jacobian);
+    const g = tf.tensor1d(Float32Array.from(grad));
+    save([g]);
+    return { value: tf.scalar(lp[0]), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]) };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return (u) => op(u) as tf.Scalar;
 }

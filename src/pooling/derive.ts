@@ -15,6 +15,7 @@ import { findBlock } from '../frontend/ast.js';
 import { parse } from '../frontend/parse.js';
 import { formatDiagnostics } from '../frontend/diagnostic.js';
 import { hierarchicalPriors, matchAffine, type HierarchicalPrior } from '../lower/hierarchy.js';
+import { forEachStmt, rootName } from '../lower/scan.js';
 import { references, type Reference } from './references.js';
 import { SourceEdits } from './source-edits.js';
 
@@ -37,6 +38,8 @@ export type WideSd = number | 'flat';
 export interface DerivedVariant {
   /** The variant program's text. */
   source: string;
+  /** What the variant is, in words: `every theta[j] equals mu (complete pooling)`. */
+  summary: string;
   /** What the derivation did, in words (one line each). */
   notes: string[];
 }
@@ -124,6 +127,19 @@ function ownPriors(program: Program, name: string): Stmt[] {
   });
 }
 
+/** Why no hierarchical prior was found: quote the prior the program does state, if any. */
+function describePrior(program: Program, source: string, param: string, filename: string): string {
+  const stated: Tilde[] = [];
+  forEachStmt((findBlock(program, 'model')?.items ?? []) as Stmt[], (s) => {
+    if (s.kind === 'Tilde' && rootName(s.lhs) === param) stated.push(s);
+  });
+  if (stated.length === 0) return `${filename} states no prior on it with '~'`;
+  const s = stated[0];
+  const quoted = `'${text(source, s.span)}' (line ${s.span.start.line})`;
+  if (varName(s.lhs) !== param) return `its prior ${quoted} is stated element by element; write it for the whole container`;
+  return `its prior ${quoted} is not a location-scale prior whose scale is a parameter`;
+}
+
 /** Find PARAM's hierarchical prior and check it is a form the derivations handle. */
 export function analyzeGroupPrior(source: string, param: string, filename = '<input>'): GroupPrior {
   const a = analyze(source, param, filename);
@@ -143,9 +159,7 @@ function analyze(source: string, param: string, filename: string): Analysis {
     );
   }
   const found = hierarchicalPriors(program).filter((h) => h.effect === param);
-  if (found.length === 0) {
-    throw unsupported(param, `${filename} states no hierarchical prior on it that hstan recognizes`);
-  }
+  if (found.length === 0) throw unsupported(param, describePrior(program, source, param, filename));
   const h = found[0];
   const size = groupSize(decl);
   if (!size) throw unsupported(param, `it is declared '${text(source, decl.type.span)}'${decl.arrayDims.length ? ' with array dimensions' : ''}, not a vector or a one-dimensional real array`);
@@ -215,6 +229,8 @@ function dropUnused(a: Analysis, edits: SourceEdits, candidates: string[], notes
       else if (!droppedGq.includes('(statements)')) droppedGq.push('(statements)');
     }
   }
+  const gq = findBlock(a.program, 'generated quantities');
+  if (gq && gq.items.length > 0 && gq.items.every((s) => edits.covers(s.span.start.offset))) edits.remove(gq.span);
   const named = droppedGq.filter((n) => n !== '(statements)');
   if (droppedGq.length) {
     notes.push(`removed generated quantities that read dropped parameters${named.length ? `: ${named.join(', ')}` : ''}`);
@@ -222,7 +238,7 @@ function dropUnused(a: Analysis, edits: SourceEdits, candidates: string[], notes
 }
 
 function header(kind: string, filename: string, param: string, what: string): string {
-  return `// ${kind} variant of ${filename.replace(/^.*[\\/]/, '')}, derived by \`hstan pooling --group ${param}\`:\n// ${what}\n`;
+  return `// ${kind} variant of ${filename.replace(/^.*[\\/]/, '')}, derived by \`hstan pooling --group ${param}\`:\n// ${what}.\n`;
 }
 
 /** Other parameters in the hierarchical prior's arguments (e.g. student_t's degrees of freedom). */
@@ -249,8 +265,8 @@ export function deriveCompletePooling(source: string, param: string, filename = 
     notes.push(`${param} is now a transformed parameter, ${fill}; its prior '${text(source, a.tilde!.span)}' is removed`);
     dropUnused(a, edits, priorArgParams(a).filter((n) => n !== a.location), notes);
   }
-  const what = `every ${param}[j] equals ${a.location} (complete pooling).`;
-  return { source: header('Complete-pooling', filename, param, what) + edits.apply(), notes };
+  const what = `every ${param}[j] equals ${a.location} (complete pooling)`;
+  return { source: header('Complete-pooling', filename, param, what) + edits.apply(), summary: what, notes };
 }
 
 /** Every PARAM[j] with its own wide prior, learning nothing from the other groups. */
@@ -268,17 +284,17 @@ export function deriveNoPooling(source: string, param: string, wideSd: WideSd, f
     edits.replace(a.decl.init!.span, init);
     if (wideSd === 'flat') edits.remove(a.zPrior!.span);
     notes.push(`${param} = ${init} (was ${text(source, a.decl.init!.span)})${wideSd === 'flat' ? `; ${a.z}'s prior removed (flat)` : ''}`);
-    what = wideSd === 'flat' ? `every ${param}[j] has a flat prior (no pooling).` : `every ${param}[j] ~ normal(0, ${sd}) independently (no pooling).`;
+    what = wideSd === 'flat' ? `every ${param}[j] has a flat prior (no pooling)` : `every ${param}[j] ~ normal(0, ${sd}) independently (no pooling)`;
   } else {
     const old = text(source, a.tilde!.span);
     if (wideSd === 'flat') {
       edits.remove(a.tilde!.span);
       notes.push(`removed '${old}': ${param} has a flat prior`);
-      what = `every ${param}[j] has a flat prior (no pooling).`;
+      what = `every ${param}[j] has a flat prior (no pooling)`;
     } else {
       edits.replace(a.tilde!.span, `${text(source, a.tilde!.lhs.span)} ~ normal(0, ${sd});`);
       notes.push(`'${old}' became '${param} ~ normal(0, ${sd})'`);
-      what = `every ${param}[j] ~ normal(0, ${sd}) independently (no pooling).`;
+      what = `every ${param}[j] ~ normal(0, ${sd}) independently (no pooling)`;
     }
     const b = a.decl.type.bounds;
     if (b && (b.offset || b.multiplier)) {
@@ -287,7 +303,7 @@ export function deriveNoPooling(source: string, param: string, wideSd: WideSd, f
     }
   }
   dropUnused(a, edits, [a.scale, a.location, ...priorArgParams(a)], notes);
-  return { source: header('No-pooling', filename, param, what) + edits.apply(), notes };
+  return { source: header('No-pooling', filename, param, what) + edits.apply(), summary: what, notes };
 }
 
 /** A number as Stan source (an int literal is fine as a scale): 100, 2.5, 1e-8. */

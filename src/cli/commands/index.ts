@@ -7,7 +7,8 @@ import { register as logDensity } from './log-density.js';
 import { register as functions } from './functions.js';
 import { register as check } from './check.js';
 import { register as format } from './format.js';
+import { register as pooling } from './pooling.js';
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [sample, logDensity, compile, summary, functions, check, format];
+export const commands: Register[] = [sample, logDensity, compile, summary, functions, check, format, pooling];

@@ -1,0 +1,168 @@
+// `npm run bench`: parser, gradient (issue 4) and sampling (issue 5) benchmarks, with rstan side
+// by side where it is installed. Prints the tables and writes bench/results/latest.json.
+// Options: --quick (one sampling run, shorter gradient batches), --repeats N, --seed S,
+//   --models a,b, --skip-gradients, --skip-sampling, --no-rstan, --no-tfjs, --shared DIR,
+//   --record (also write bench/results/<date>.json).
+import { readFileSync, mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { compile } from '../src/model/compile.js';
+import { writeFileAtomic } from '../src/output/atomic.js';
+import { VERSION } from '../src/version.js';
+import { timeGradient } from './gradient.js';
+import { runHstanSample, type SampleSettings } from './hstan-sample.js';
+import { BENCH_MODELS } from './models.js';
+import { benchParse, formatParseTiming } from './parse.js';
+import { cliPath, repoRoot } from './paths.js';
+import { type BenchResults, type ModelResult, summarizeHstan, summarizeRstan } from './results.js';
+import { rstanUnavailable, runRstan } from './rstan.js';
+import { loadAverage } from './stats.js';
+import { gradientTable, samplingTable, summaryTable } from './table.js';
+import { timeTfjsGradient } from './tfjs.js';
+
+const GRADIENT_CHAINS = [1, 4, 64];
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      repeats: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      models: { type: 'string' },
+      'skip-gradients': { type: 'boolean', default: false },
+      'skip-sampling': { type: 'boolean', default: false },
+      'no-rstan': { type: 'boolean', default: false },
+      'no-tfjs': { type: 'boolean', default: false },
+      shared: { type: 'string' },
+      record: { type: 'boolean', default: false },
+    },
+  });
+  const int = (name: string, raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got '${raw}'`);
+    return n;
+  };
+  const repeats = values.repeats !== undefined ? int('repeats', values.repeats) : values.quick ? 1 : 3;
+  if (repeats < 1) throw new Error('--repeats must be at least 1');
+  const names = values.models?.split(',').map((s) => s.trim());
+  const unknown = names?.filter((n) => !BENCH_MODELS.some((m) => m.name === n)) ?? [];
+  if (unknown.length) throw new Error(`unknown model(s) ${unknown.join(', ')}; known: ${BENCH_MODELS.map((m) => m.name).join(', ')}`);
+  return {
+    quick: values.quick!,
+    repeats,
+    firstSeed: int('seed', values.seed!),
+    models: names ? BENCH_MODELS.filter((m) => names.includes(m.name)) : BENCH_MODELS,
+    gradients: !values['skip-gradients'],
+    sampling: !values['skip-sampling'],
+    rstan: !values['no-rstan'],
+    tfjs: !values['no-tfjs'],
+    shared: values.shared,
+    record: values.record!,
+  };
+}
+
+const say = (text: string) => process.stderr.write(text + '\n');
+
+async function main(): Promise<void> {
+  const o = options();
+  const root = repoRoot();
+  const settings: SampleSettings = { chains: 4, warmup: 1000, samples: 1000 };
+  const seeds = Array.from({ length: o.repeats }, (_, i) => o.firstSeed + i);
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    hstanVersion: VERSION,
+    node: process.version,
+    cpu: { model: cpus()[0]?.model ?? 'unknown', count: cpus().length },
+    settings: { ...settings, seeds, gradientChains: GRADIENT_CHAINS },
+    load: { start: loadAverage() },
+    models: [],
+  };
+  say(`bench: load average ${results.load.start.join(', ')} on ${results.cpu.count} cores`);
+
+  results.parse = benchParse(o.quick ? 10 : 30);
+  console.log(formatParseTiming(results.parse));
+
+  const byName = new Map<string, ModelResult>();
+  for (const m of o.models) {
+    const model = compile(readFileSync(join(root, m.program), 'utf8'), { filename: m.program });
+    const instance = model.instantiate(readFileSync(join(root, m.data), 'utf8'));
+    const r: ModelResult = {
+      name: m.name, description: m.description, program: m.program, data: m.data, dimension: instance.dimension,
+      gradientTargetUs4: m.gradientTargetUs4, gradient: [],
+    };
+    results.models.push(r);
+    byName.set(m.name, r);
+    if (o.gradients) {
+      results.load[`gradient ${m.name}`] ??= loadAverage();
+      for (const chains of GRADIENT_CHAINS) {
+        r.gradient.push(timeGradient(instance, chains, o.quick ? { batches: 5, warmupMs: 600 } : {}));
+      }
+      say(`bench: ${m.name} gradient µs/call ${r.gradient.map((g) => `${g.chains} ch ${g.usPerCall.toFixed(1)}`).join(', ')}`);
+      if (o.tfjs && !results.tfjsSkipped) {
+        // Optional contrast: a broken TF.js install must not cost the rest of the benchmark.
+        try {
+          r.tfjs = await timeTfjsGradient(instance, 4);
+        } catch (e) {
+          results.tfjsSkipped = (e as Error).message.split('\n')[0];
+          say(`bench: TF.js contrast skipped: ${results.tfjsSkipped}`);
+        }
+      }
+    }
+  }
+
+  if (o.sampling) {
+    const cli = cliPath(root);
+    results.load.hstanSampling = loadAverage();
+    for (const m of o.models) {
+      const runs = seeds.map((seed) => {
+        const run = runHstanSample(root, cli, m, seed, settings);
+        say(`bench: hstan sample ${m.name} seed ${seed}: ${run.runSeconds.toFixed(2)} s, min ESS ${run.minEssBulk.toFixed(0)}`);
+        return run;
+      });
+      byName.get(m.name)!.hstan = { runs, median: summarizeHstan(runs) };
+    }
+    const converter = resolve(o.shared ?? join(root, '..', 'shared'), 'oracle', 'stan-new-to-old.pl');
+    const why = o.rstan ? rstanUnavailable(converter) : 'turned off with --no-rstan';
+    if (why) {
+      results.rstanSkipped = why;
+      say(`bench: rstan skipped: ${why}`);
+    } else {
+      results.load.rstan = loadAverage();
+      say(`bench: rstan: compiling and sampling ${o.models.length} models × ${seeds.length} seeds (minutes)…`);
+      const rstan = runRstan(root, converter, o.models, seeds, settings);
+      for (const rm of rstan.models) {
+        const r = byName.get(rm.name)!;
+        const median = summarizeRstan(rm);
+        r.rstan = { compileSeconds: rm.compileSeconds, compileCpuSeconds: rm.compileCpuSeconds, runs: rm.runs, median };
+        if (r.hstan) {
+          r.ratios = {
+            runVsRstan: r.hstan.median.runSeconds / (rm.compileSeconds + median.samplingSeconds),
+            essPerSecond: r.hstan.median.essPerSecond / median.essPerSecond,
+          };
+        }
+      }
+    }
+  }
+  results.load.end = loadAverage();
+
+  console.log('\n' + summaryTable(results));
+  if (o.gradients) console.log('\nGradients (median of timing batches):\n' + gradientTable(results));
+  if (o.sampling) console.log('\nSampling (medians over seeds ' + seeds.join(', ') + '):\n' + samplingTable(results));
+  console.log(`\nload average (1/5/15 min): ${Object.entries(results.load).map(([k, v]) => `${k} ${v.join(' ')}`).join('; ')}`);
+  if (results.tfjsSkipped) console.log(`TF.js contrast not run: ${results.tfjsSkipped}`);
+  if (results.rstanSkipped) console.log(`rstan not run: ${results.rstanSkipped}`);
+
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const text = JSON.stringify(results, null, 2) + '\n';
+  const written = [join(dir, 'latest.json')];
+  if (o.record) written.push(join(dir, `${results.date.slice(0, 10)}.json`));
+  for (const path of written) writeFileAtomic(path, text);
+  console.log(`results: ${written.join(', ')}`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench: ${(e as Error).message}\n`);
+  process.exitCode = 1;
+});

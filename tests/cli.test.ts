@@ -1,0 +1,336 @@
+// The built command line (`npm test` builds first: the `pretest` script), run as a user would:
+// version and help, log-density against the library, compiled modules, sampling to Stan CSV,
+// reproducibility, a killed or interrupted run, and bad input reported without a stack trace.
+import { spawn, ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { compile } from '../src/model/compile.js';
+import { loadCompiledModel } from '../src/model/module.js';
+import { readStanCsvFile } from '../src/output/stan-csv.js';
+
+const ROOT = resolve('.');
+const CLI = join(ROOT, 'dist/src/cli/main.js');
+const ES_MODEL = 'examples/eight_schools/noncentered.hstan';
+const ES_DATA = 'examples/eight_schools/data.json';
+const RADON_MODEL = 'examples/radon/varying_intercepts.hstan';
+const RADON_DATA = 'examples/radon/data.json';
+
+interface Result {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function start(args: string[]): { child: ChildProcess; done: Promise<Result> } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const done = new Promise<Result>((res) => child.on('close', (code, signal) => res({ code, signal, stdout, stderr })));
+  return { child, done };
+}
+
+const hstan = (...args: string[]) => start(args).done;
+
+/** Draw rows (the lines that are neither comments nor the header) of a Stan CSV file. */
+function drawLines(file: string): string[] {
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+  return lines.slice(1);
+}
+
+async function waitFor(cond: () => boolean, what: string, timeoutMs = 40000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const countRows = (file: string) => (existsSync(file) ? drawLines(file).length : 0);
+
+/** Every row has as many numbers as the header has columns, and the file ends at a line end. */
+function expectCompleteRows(file: string): void {
+  const text = readFileSync(file, 'utf8');
+  expect(text.endsWith('\n')).toBe(true);
+  const lines = text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+  const width = lines[0].split(',').length;
+  for (const line of lines.slice(1)) {
+    const fields = line.split(',');
+    expect(fields.length).toBe(width);
+    for (const f of fields) expect(Number.isNaN(Number(f)) && !/^-?(nan|inf)$/i.test(f)).toBe(false);
+  }
+}
+
+let tmp: string;
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it first)`);
+  tmp = mkdtempSync(join(tmpdir(), 'hstan-cli-'));
+  // Compiled models are ES modules; an app that imports them is an ES module package.
+  writeFileSync(join(tmp, 'package.json'), '{ "type": "module" }\n');
+});
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('hstan --version and --help', () => {
+  test('--version prints package.json\'s version', async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+    const r = await hstan('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(version);
+  });
+
+  test('--help lists the commands', async () => {
+    const r = await hstan('--help');
+    expect(r.code).toBe(0);
+    for (const cmd of ['sample', 'log-density', 'compile', 'summary', 'functions', 'check', 'format']) {
+      expect(r.stdout).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'));
+    }
+  });
+});
+
+describe('hstan log-density and hstan compile', () => {
+  const points = [
+    [0.1, 0.2, 0, 0, 0, 0, 0, 0, 0, 0],
+    [-1.5, 1.3, 0.4, -0.2, 1.1, -0.7, 0.05, 2.2, -1.9, 0.3],
+  ];
+  const data = () => JSON.parse(readFileSync(ES_DATA, 'utf8'));
+  const library = () => compile(readFileSync(ES_MODEL, 'utf8'), { filename: ES_MODEL }).instantiate(data());
+
+  test.each(points.map((p, i) => [i, p] as const))('log-density at point %i equals the library\'s', async (_i, u) => {
+    const r = await hstan('log-density', ES_MODEL, '--data', ES_DATA, '--unconstrained', JSON.stringify(u));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const { logDensity, gradient } = library().logDensityAndGradient(u);
+    expect(out.log_density).toBe(logDensity);
+    expect(out.gradient).toEqual(Array.from(gradient));
+    // Constrained values: tau = exp(u[1]), theta = mu + tau * eta.
+    expect(out.constrained.mu).toBe(u[0]);
+    expect(out.constrained.tau).toBeCloseTo(Math.exp(u[1]), 14);
+    out.constrained.theta.forEach((t: number, j: number) => expect(t).toBeCloseTo(u[0] + Math.exp(u[1]) * u[2 + j], 12));
+  });
+
+  test('--no-jacobian leaves out log tau', async () => {
+    const u = points[1];
+    const [withJ, withoutJ] = await Promise.all([
+      hstan('log-density', ES_MODEL, '--data', ES_DATA, '--unconstrained', JSON.stringify(u)),
+      hstan('log-density', ES_MODEL, '--data', ES_DATA, '--unconstrained', JSON.stringify(u), '--no-jacobian'),
+    ]);
+    // tau = exp(u[1]) contributes log|d tau / d u| = u[1].
+    expect(JSON.parse(withJ.stdout).log_density - JSON.parse(withoutJ.stdout).log_density).toBeCloseTo(u[1], 12);
+  });
+
+  test('compile writes a module that loads into the same model; log-density accepts it', async () => {
+    const out = join(tmp, 'noncentered.js');
+    const r = await hstan('compile', ES_MODEL, '-o', out);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(out);
+    const model = loadCompiledModel(await import(pathToFileURL(out).href));
+    const fromModule = model.instantiate(data());
+    const fromSource = library();
+    for (const u of points) {
+      const a = fromModule.logDensityAndGradient(u);
+      const b = fromSource.logDensityAndGradient(u);
+      expect(a.logDensity).toBe(b.logDensity);
+      expect(Array.from(a.gradient)).toEqual(Array.from(b.gradient));
+    }
+    expect(model.hints).toEqual(compile(readFileSync(ES_MODEL, 'utf8')).hints);
+    const viaCli = await hstan('log-density', out, '--data', ES_DATA, '--unconstrained', JSON.stringify(points[1]));
+    expect(viaCli.code).toBe(0);
+    expect(JSON.parse(viaCli.stdout).log_density).toBe(fromSource.logDensity(points[1]));
+  });
+});
+
+describe('hstan sample', () => {
+  const common = ['--data', ES_DATA, '--samples', '200', '--warmup', '200', '--seed', '5', '--quiet'];
+  let runs: { dir: string; result: Result }[];
+
+  beforeAll(async () => {
+    // The same seed three times: twice from source, once from the compiled module.
+    const module = join(tmp, 'es-module.js');
+    expect((await hstan('compile', ES_MODEL, '-o', module)).code).toBe(0);
+    const dirs = ['a', 'b', 'c'].map((d) => join(tmp, `sample-${d}`));
+    const results = await Promise.all([
+      hstan('sample', ES_MODEL, ...common, '--output-dir', dirs[0]),
+      hstan('sample', ES_MODEL, ...common, '--output-dir', dirs[1]),
+    ]);
+    results.push(await hstan('sample', module, ...common, '--output-dir', dirs[2]));
+    runs = dirs.map((dir, i) => ({ dir, result: results[i] }));
+  });
+
+  test('exits 0 and writes four CmdStan CSV files of 200 draws each', () => {
+    const { dir, result } = runs[0];
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    const files = readdirSync(dir).sort();
+    expect(files).toEqual(['noncentered-1.csv', 'noncentered-2.csv', 'noncentered-3.csv', 'noncentered-4.csv']);
+    files.forEach((f, c) => {
+      const csv = readStanCsvFile(join(dir, f));
+      expect(csv.columns.slice(0, 7)).toEqual(['lp__', 'accept_stat__', 'stepsize__', 'treedepth__', 'n_leapfrog__', 'divergent__', 'energy__']);
+      expect(csv.columns.slice(7)).toEqual([
+        'mu', 'tau', ...Array.from({ length: 8 }, (_, j) => `eta.${j + 1}`), ...Array.from({ length: 8 }, (_, j) => `theta.${j + 1}`),
+      ]);
+      for (const col of csv.draws) expect(col.length).toBe(200);
+      expect(csv.config.num_samples).toBe(200);
+      expect(csv.config.num_warmup).toBe(200);
+      expect(csv.config.seed).toBe(5);
+      expect(csv.config.id).toBe(c + 1);
+      expect(csv.config.model).toBe('noncentered_model');
+      expect(csv.config.method).toBe('sample');
+      expect(csv.adaptation!.stepSize).toBeGreaterThan(0);
+      expect((csv.adaptation!.inverseMetric as Float64Array).length).toBe(10);
+      // The step size column holds the adapted step size.
+      expect(csv.draws[2].every((s) => Math.abs(s - csv.adaptation!.stepSize) <= 1e-5 * s)).toBe(true);
+      expect(csv.timing!.warmup).toBeGreaterThan(0);
+      expect(csv.timing!.total).toBeCloseTo(csv.timing!.warmup + csv.timing!.sampling, 4);
+      // tau > 0 and theta = mu + tau * eta in every draw (to the 6 significant figures written).
+      const col = (name: string) => csv.draws[csv.columns.indexOf(name)];
+      const [mu, tau, eta1, theta1] = [col('mu'), col('tau'), col('eta.1'), col('theta.1')];
+      for (let d = 0; d < 200; d++) {
+        expect(tau[d]).toBeGreaterThan(0);
+        expect(Math.abs(theta1[d] - (mu[d] + tau[d] * eta1[d]))).toBeLessThan(1e-4 * (1 + Math.abs(theta1[d])));
+      }
+    });
+    // The summary is printed.
+    expect(result.stdout).toMatch(/^mu\s/m);
+  });
+
+  test('the same seed gives identical draw rows, from source or from the compiled module', () => {
+    for (const c of [1, 2, 3, 4]) {
+      const name = `noncentered-${c}.csv`;
+      const a = drawLines(join(runs[0].dir, name));
+      expect(a).toHaveLength(200);
+      expect(drawLines(join(runs[1].dir, name))).toEqual(a);
+      expect(drawLines(join(runs[2].dir, name))).toEqual(a);
+    }
+    // Chains differ from one another.
+    expect(drawLines(join(runs[0].dir, 'noncentered-1.csv'))).not.toEqual(drawLines(join(runs[0].dir, 'noncentered-2.csv')));
+  });
+
+  test('a run killed with SIGKILL leaves CSV files of complete rows', async () => {
+    const dir = join(tmp, 'killed');
+    const { child, done } = start(['sample', RADON_MODEL, '--data', RADON_DATA, '--warmup', '10', '--samples', '100000', '--seed', '3', '--quiet', '--output-dir', dir]);
+    const files = [1, 2, 3, 4].map((c) => join(dir, `varying_intercepts-${c}.csv`));
+    try {
+      await waitFor(() => files.every((f) => countRows(f) >= 3), 'draws in every chain\'s file');
+    } finally {
+      child.kill('SIGKILL');
+    }
+    const r = await done;
+    expect(r.signal).toBe('SIGKILL');
+    for (const f of files) {
+      const csv = readStanCsvFile(f);
+      expect(csv.draws[0].length).toBeGreaterThanOrEqual(3);
+      expect(csv.draws[0].length).toBe(drawLines(f).length);
+      expect(csv.columns).toContain('a.85');
+      expectCompleteRows(f);
+    }
+  });
+
+  test('Ctrl-C (SIGINT) stops after the current iteration with valid files and a message', async () => {
+    const dir = join(tmp, 'interrupted');
+    const { child, done } = start(['sample', ES_MODEL, '--data', ES_DATA, '--warmup', '100', '--samples', '1000000', '--seed', '4', '--quiet', '--output-dir', dir]);
+    const files = [1, 2, 3, 4].map((c) => join(dir, `noncentered-${c}.csv`));
+    let seen = 0;
+    try {
+      await waitFor(() => files.every((f) => countRows(f) >= 20), 'draws in every chain\'s file');
+      seen = countRows(files[0]);
+      child.kill('SIGINT');
+      const r = await Promise.race([done, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('did not stop after SIGINT')), 30000))]);
+      expect(r.signal).toBeNull();
+      expect(r.code).toBe(130);
+      expect(r.stderr).toMatch(/stopping after this iteration/);
+      expect(r.stderr).toMatch(/stopped early/);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect(r.stdout).toMatch(/^mu\s/m);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    const lengths = files.map((f) => {
+      const csv = readStanCsvFile(f);
+      expect(csv.timing).toBeDefined();
+      expect(csv.adaptation!.stepSize).toBeGreaterThan(0);
+      expectCompleteRows(f);
+      return csv.draws[0].length;
+    });
+    expect(lengths[0]).toBeGreaterThanOrEqual(seen);
+    expect(lengths[0]).toBeLessThan(1000000);
+    // All chains stop at the same iteration.
+    expect(new Set(lengths).size).toBe(1);
+  });
+});
+
+describe('bad input: exit 1, a clear message, no stack trace', () => {
+  const noStack = (r: Result) => {
+    expect(r.stderr).not.toContain('    at ');
+    expect(r.stdout).not.toContain('    at ');
+  };
+
+  test('a syntax error gives file:line:col', async () => {
+    const file = join(tmp, 'syntax.hstan');
+    writeFileSync(file, 'parameters {\n  real mu\n}\nmodel { mu ~ normal(0, 1); }\n');
+    for (const args of [['sample', file, '--quiet', '--output-dir', join(tmp, 'never')], ['log-density', file, '--unconstrained', '[0]']]) {
+      const r = await hstan(...args);
+      expect(r.code).toBe(1);
+      // The missing ';' is noticed at the '}' on line 3, column 1.
+      expect(r.stderr).toContain(`${file}:3:1`);
+      expect(r.stderr).toMatch(/error/);
+      noStack(r);
+    }
+    expect(existsSync(join(tmp, 'never'))).toBe(false);
+  });
+
+  test('missing data names the variable', async () => {
+    const data = join(tmp, 'partial.json');
+    writeFileSync(data, JSON.stringify({ J: 8, y: [28, 8, -3, 7, -1, 1, 18, 12] }));
+    const r = await hstan('sample', ES_MODEL, '--data', data, '--quiet', '--output-dir', join(tmp, 'never2'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/'sigma'.*line 6.*missing/);
+    noStack(r);
+    const r2 = await hstan('log-density', ES_MODEL, '--unconstrained', '[0]');
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(/'J'.*missing/);
+    noStack(r2);
+  });
+
+  test('a data file that is not JSON names the file and position', async () => {
+    const data = join(tmp, 'broken.json');
+    writeFileSync(data, '{\n  "J": 8,\n  "y": [1, 2,, 3]\n}\n');
+    const r = await hstan('log-density', ES_MODEL, '--data', data, '--unconstrained', '[0]');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${data}:3:`);
+    expect(r.stderr).toMatch(/not valid JSON/);
+    noStack(r);
+  });
+
+  test.each([
+    [['--chains', '0'], /--chains/],
+    [['--samples', 'many'], /--samples/],
+    [['--adapt-delta', '1.5'], /--adapt-delta/],
+    [['--metric', 'full'], /--metric/],
+  ])('sample %j is a usage error', async (flags, pattern) => {
+    const r = await hstan('sample', ES_MODEL, '--data', ES_DATA, '--quiet', '--output-dir', join(tmp, 'never3'), ...flags);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(pattern);
+    noStack(r);
+  });
+
+  test('log-density with the wrong number of values says how many', async () => {
+    const r = await hstan('log-density', ES_MODEL, '--data', ES_DATA, '--unconstrained', '[1, 2]');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/10 unconstrained parameters.*gives 2/);
+    noStack(r);
+  });
+
+  test('a missing model file is named', async () => {
+    const r = await hstan('sample', join(tmp, 'nope.hstan'), '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('nope.hstan');
+    noStack(r);
+  });
+});

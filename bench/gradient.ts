@@ -20,7 +20,9 @@ export interface GradientOptions {
   /** Wall milliseconds each batch should take (calls per batch are calibrated to it). */
   batchMs?: number;
   batches?: number;
+  /** Least warm-up time; warm-up goes on (up to maxWarmupMs) until the time per call settles. */
   warmupMs?: number;
+  maxWarmupMs?: number;
   seed?: number;
 }
 
@@ -40,26 +42,27 @@ export function timeGradient(instance: ModelInstance, chains: number, options: G
   const batchMs = options.batchMs ?? 60;
   const batches = options.batches ?? 9;
   const warmupMs = options.warmupMs ?? 1500;
+  const maxWarmupMs = Math.max(warmupMs, options.maxWarmupMs ?? 12000);
   const U = benchmarkPoints(instance, chains, options.seed ?? 20240917 + chains);
   const lp = new Float64Array(chains);
   const grad = new Float64Array(chains * instance.dimension);
   const call = () => instance.logDensityGradient(U, chains, lp, grad);
 
-  // Warm up: V8 needs a thousand or so calls of a small model before its code is optimized.
-  let calls = 0;
-  const start = performance.now();
-  while (calls < 20 || performance.now() - start < warmupMs) {
-    call();
-    calls++;
+  // Warm up until the per-call CPU time settles: V8 optimizes in background threads, which a
+  // busy machine starves, so a fixed number of calls is sometimes far from enough.
+  const started = performance.now();
+  let perCallMs = timeCalls(call, 1).wallMs;
+  const blocks: number[] = [];
+  while (performance.now() - started < maxWarmupMs) {
+    const calls = Math.max(1, Math.round(batchMs / 2 / perCallMs));
+    const t = timeCalls(call, calls);
+    perCallMs = t.wallMs / calls;
+    blocks.push(t.cpuUs / calls);
+    if (performance.now() - started >= warmupMs && blocks.length >= 6) {
+      const best = Math.min(...blocks);
+      if (Math.max(...blocks.slice(-3)) <= 1.15 * best) break;
+    }
   }
-  // Calibrate on warm code: how many calls fill a batch.
-  let probe = 0;
-  const p0 = performance.now();
-  while (probe < 3 || performance.now() - p0 < batchMs / 4) {
-    call();
-    probe++;
-  }
-  const perCallMs = (performance.now() - p0) / probe;
   const callsPerBatch = Math.max(3, Math.round(batchMs / perCallMs));
 
   const wall: number[] = [];
@@ -75,4 +78,13 @@ export function timeGradient(instance: ModelInstance, chains: number, options: G
   }
   const usPerCall = median(wall);
   return { chains, usPerCall, usPerChain: usPerCall / chains, cpuUsPerCall: median(cpu), batches, callsPerBatch };
+}
+
+function timeCalls(call: () => void, calls: number): { wallMs: number; cpuUs: number } {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < calls; i++) call();
+  const wallMs = performance.now() - t0;
+  const used = process.cpuUsage(c0);
+  return { wallMs, cpuUs: used.user + used.system };
 }

@@ -7,10 +7,11 @@ import { readFileSync, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { spawnSync } from 'node:child_process';
 import { compile } from '../src/model/compile.js';
 import { writeFileAtomic } from '../src/output/atomic.js';
 import { VERSION } from '../src/version.js';
-import { timeGradient } from './gradient.js';
+import type { GradientTiming } from './gradient.js';
 import { runHstanSample, type SampleSettings } from './hstan-sample.js';
 import { BENCH_MODELS } from './models.js';
 import { benchParse, formatParseTiming } from './parse.js';
@@ -19,7 +20,7 @@ import { type BenchResults, type ModelResult, summarizeHstan, summarizeRstan } f
 import { rstanUnavailable, runRstan } from './rstan.js';
 import { loadAverage } from './stats.js';
 import { gradientTable, samplingTable, summaryTable } from './table.js';
-import { timeTfjsGradient } from './tfjs.js';
+import type { TfjsTiming } from './tfjs.js';
 
 const GRADIENT_CHAINS = [1, 4, 64];
 
@@ -64,6 +65,22 @@ function options() {
 
 const say = (text: string) => process.stderr.write(text + '\n');
 
+interface ChildGradient {
+  dimension: number;
+  timing: GradientTiming;
+  tfjs?: TfjsTiming;
+  tfjsError?: string;
+}
+
+/** Time one model's gradient for `chains` in a fresh process (bench/gradient-child.ts). */
+function gradientInChild(root: string, name: string, chains: number, quick: boolean, tfjs: boolean): ChildGradient {
+  const script = join(root, 'dist', 'bench', 'gradient-child.js');
+  const args = [script, name, String(chains), ...(quick ? ['--quick'] : []), ...(tfjs ? ['--tfjs'] : [])];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`gradient timing of ${name} (${chains} chains) failed: ${(r.stderr || String(r.error)).trim()}`);
+  return JSON.parse(r.stdout) as ChildGradient;
+}
+
 async function main(): Promise<void> {
   const o = options();
   const root = repoRoot();
@@ -85,29 +102,25 @@ async function main(): Promise<void> {
 
   const byName = new Map<string, ModelResult>();
   for (const m of o.models) {
-    const model = compile(readFileSync(join(root, m.program), 'utf8'), { filename: m.program });
-    const instance = model.instantiate(readFileSync(join(root, m.data), 'utf8'));
     const r: ModelResult = {
-      name: m.name, description: m.description, program: m.program, data: m.data, dimension: instance.dimension,
+      name: m.name, description: m.description, program: m.program, data: m.data, dimension: NaN,
       gradientTargetUs4: m.gradientTargetUs4, gradient: [],
     };
     results.models.push(r);
     byName.set(m.name, r);
     if (o.gradients) {
-      results.load[`gradient ${m.name}`] ??= loadAverage();
+      results.load[`gradient ${m.name}`] = loadAverage();
       for (const chains of GRADIENT_CHAINS) {
-        r.gradient.push(timeGradient(instance, chains, o.quick ? { batches: 5, warmupMs: 600 } : {}));
+        const child = gradientInChild(root, m.name, chains, o.quick, o.tfjs && chains === 4);
+        r.dimension = child.dimension;
+        r.gradient.push(child.timing);
+        if (child.tfjs) r.tfjs = child.tfjs;
+        if (child.tfjsError) results.tfjsSkipped = child.tfjsError;
       }
       say(`bench: ${m.name} gradient µs/call ${r.gradient.map((g) => `${g.chains} ch ${g.usPerCall.toFixed(1)}`).join(', ')}`);
-      if (o.tfjs && !results.tfjsSkipped) {
-        // Optional contrast: a broken TF.js install must not cost the rest of the benchmark.
-        try {
-          r.tfjs = await timeTfjsGradient(instance, 4);
-        } catch (e) {
-          results.tfjsSkipped = (e as Error).message.split('\n')[0];
-          say(`bench: TF.js contrast skipped: ${results.tfjsSkipped}`);
-        }
-      }
+    } else {
+      const model = compile(readFileSync(join(root, m.program), 'utf8'), { filename: m.program });
+      r.dimension = model.instantiate(readFileSync(join(root, m.data), 'utf8')).dimension;
     }
   }
 

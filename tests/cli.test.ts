@@ -101,8 +101,24 @@ describe('hstan log-density and hstan compile', () => {
   const data = () => JSON.parse(readFileSync(ES_DATA, 'utf8'));
   const library = () => compile(readFileSync(ES_MODEL, 'utf8'), { filename: ES_MODEL }).instantiate(data());
 
-  test.each(points.map((p, i) => [i, p] as const))('log-density at point %i equals the library\'s', async (_i, u) => {
-    const r = await hstan('log-density', ES_MODEL, '--data', ES_DATA, '--unconstrained', JSON.stringify(u));
+  const module = () => join(tmp, 'noncentered.js');
+  let atPoints: Result[];
+  let noJacobian: Result;
+  let compiled: Result;
+  let viaModule: Result;
+  beforeAll(async () => {
+    // All at once: each command is its own process, mostly start-up time.
+    const ld = (model: string, u: number[], ...more: string[]) =>
+      hstan('log-density', model, '--data', ES_DATA, '--unconstrained', JSON.stringify(u), ...more);
+    const compileThenUse = hstan('compile', ES_MODEL, '-o', module()).then(async (r) => {
+      compiled = r;
+      viaModule = await ld(module(), points[1]);
+    });
+    [atPoints, noJacobian] = await Promise.all([Promise.all(points.map((u) => ld(ES_MODEL, u))), ld(ES_MODEL, points[1], '--no-jacobian'), compileThenUse]);
+  });
+
+  test.each(points.map((p, i) => [i, p] as const))('log-density at point %i equals the library\'s', (i, u) => {
+    const r = atPoints[i];
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -115,22 +131,16 @@ describe('hstan log-density and hstan compile', () => {
     out.constrained.theta.forEach((t: number, j: number) => expect(t).toBeCloseTo(u[0] + Math.exp(u[1]) * u[2 + j], 12));
   });
 
-  test('--no-jacobian leaves out log tau', async () => {
-    const u = points[1];
-    const [withJ, withoutJ] = await Promise.all([
-      hstan('log-density', ES_MODEL, '--data', ES_DATA, '--unconstrained', JSON.stringify(u)),
-      hstan('log-density', ES_MODEL, '--data', ES_DATA, '--unconstrained', JSON.stringify(u), '--no-jacobian'),
-    ]);
+  test('--no-jacobian leaves out log tau', () => {
+    expect(noJacobian.code).toBe(0);
     // tau = exp(u[1]) contributes log|d tau / d u| = u[1].
-    expect(JSON.parse(withJ.stdout).log_density - JSON.parse(withoutJ.stdout).log_density).toBeCloseTo(u[1], 12);
+    expect(JSON.parse(atPoints[1].stdout).log_density - JSON.parse(noJacobian.stdout).log_density).toBeCloseTo(points[1][1], 12);
   });
 
   test('compile writes a module that loads into the same model; log-density accepts it', async () => {
-    const out = join(tmp, 'noncentered.js');
-    const r = await hstan('compile', ES_MODEL, '-o', out);
-    expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe(out);
-    const model = loadCompiledModel(await import(pathToFileURL(out).href));
+    expect(compiled.code).toBe(0);
+    expect(compiled.stdout.trim()).toBe(module());
+    const model = loadCompiledModel(await import(pathToFileURL(module()).href));
     const fromModule = model.instantiate(data());
     const fromSource = library();
     for (const u of points) {
@@ -140,9 +150,8 @@ describe('hstan log-density and hstan compile', () => {
       expect(Array.from(a.gradient)).toEqual(Array.from(b.gradient));
     }
     expect(model.hints).toEqual(compile(readFileSync(ES_MODEL, 'utf8')).hints);
-    const viaCli = await hstan('log-density', out, '--data', ES_DATA, '--unconstrained', JSON.stringify(points[1]));
-    expect(viaCli.code).toBe(0);
-    expect(JSON.parse(viaCli.stdout).log_density).toBe(fromSource.logDensity(points[1]));
+    expect(viaModule.code).toBe(0);
+    expect(JSON.parse(viaModule.stdout)).toEqual(JSON.parse(atPoints[1].stdout));
   });
 });
 
@@ -153,13 +162,15 @@ describe('hstan sample', () => {
   beforeAll(async () => {
     // The same seed three times: twice from source, once from the compiled module.
     const module = join(tmp, 'es-module.js');
-    expect((await hstan('compile', ES_MODEL, '-o', module)).code).toBe(0);
     const dirs = ['a', 'b', 'c'].map((d) => join(tmp, `sample-${d}`));
     const results = await Promise.all([
       hstan('sample', ES_MODEL, ...common, '--output-dir', dirs[0]),
       hstan('sample', ES_MODEL, ...common, '--output-dir', dirs[1]),
+      hstan('compile', ES_MODEL, '-o', module).then((r) => {
+        expect(r.code).toBe(0);
+        return hstan('sample', module, ...common, '--output-dir', dirs[2]);
+      }),
     ]);
-    results.push(await hstan('sample', module, ...common, '--output-dir', dirs[2]));
     runs = dirs.map((dir, i) => ({ dir, result: results[i] }));
   });
 
@@ -241,7 +252,13 @@ describe('hstan sample', () => {
       await waitFor(() => files.every((f) => countRows(f) >= 20), 'draws in every chain\'s file');
       seen = countRows(files[0]);
       child.kill('SIGINT');
-      const r = await Promise.race([done, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('did not stop after SIGINT')), 30000))]);
+      let timer: NodeJS.Timeout | undefined;
+      const r = await Promise.race([
+        done,
+        new Promise<never>((_, rej) => {
+          timer = setTimeout(() => rej(new Error('did not stop after SIGINT')), 30000);
+        }),
+      ]).finally(() => clearTimeout(timer));
       expect(r.signal).toBeNull();
       expect(r.code).toBe(130);
       expect(r.stderr).toMatch(/stopping after this iteration/);
@@ -270,67 +287,74 @@ describe('bad input: exit 1, a clear message, no stack trace', () => {
     expect(r.stderr).not.toContain('    at ');
     expect(r.stdout).not.toContain('    at ');
   };
+  const usage: [string[], RegExp][] = [
+    [['--chains', '0'], /--chains must be a whole number ≥ 1, got '0'/],
+    [['--samples', 'many'], /--samples must be a whole number ≥ 1, got 'many'/],
+    [['--adapt-delta', '1.5'], /--adapt-delta must be a number between 0 and 1, got '1.5'/],
+    [['--metric', 'full'], /--metric must be diag or dense, got 'full'/],
+  ];
+  const runs = new Map<string, Result>();
 
-  test('a syntax error gives file:line:col', async () => {
+  beforeAll(async () => {
+    // Every command at once: each is a separate process, mostly start-up time.
+    const syntax = join(tmp, 'syntax.hstan');
+    writeFileSync(syntax, 'parameters {\n  real mu\n}\nmodel { mu ~ normal(0, 1); }\n');
+    const partial = join(tmp, 'partial.json');
+    writeFileSync(partial, JSON.stringify({ J: 8, y: [28, 8, -3, 7, -1, 1, 18, 12] }));
+    const broken = join(tmp, 'broken.json');
+    writeFileSync(broken, '{\n  "J": 8,\n  "y": [1, 2,, 3]\n}\n');
+    const jobs: Record<string, string[]> = {
+      syntaxSample: ['sample', syntax, '--quiet', '--output-dir', join(tmp, 'never')],
+      syntaxLogDensity: ['log-density', syntax, '--unconstrained', '[0]'],
+      missingSample: ['sample', ES_MODEL, '--data', partial, '--quiet', '--output-dir', join(tmp, 'never')],
+      missingLogDensity: ['log-density', ES_MODEL, '--unconstrained', '[0]'],
+      brokenJson: ['log-density', ES_MODEL, '--data', broken, '--unconstrained', '[0]'],
+      wrongLength: ['log-density', ES_MODEL, '--data', ES_DATA, '--unconstrained', '[1, 2]'],
+      noModel: ['sample', join(tmp, 'nope.hstan'), '--quiet', '--output-dir', join(tmp, 'never')],
+      ...Object.fromEntries(usage.map(([flags]) => [flags.join(' '), ['sample', ES_MODEL, '--data', ES_DATA, '--quiet', '--output-dir', join(tmp, 'never'), ...flags]])),
+    };
+    const results = await Promise.all(Object.values(jobs).map((args) => hstan(...args)));
+    Object.keys(jobs).forEach((k, i) => runs.set(k, results[i]));
+  });
+
+  /** The run's result, with its output shown if an expectation fails. */
+  const run = (key: string): Result => {
+    const r = runs.get(key)!;
+    expect({ key, code: r.code, stderr: r.stderr }).toMatchObject({ key, code: 1 });
+    noStack(r);
+    return r;
+  };
+
+  test('a syntax error gives file:line:col and writes nothing', () => {
     const file = join(tmp, 'syntax.hstan');
-    writeFileSync(file, 'parameters {\n  real mu\n}\nmodel { mu ~ normal(0, 1); }\n');
-    for (const args of [['sample', file, '--quiet', '--output-dir', join(tmp, 'never')], ['log-density', file, '--unconstrained', '[0]']]) {
-      const r = await hstan(...args);
-      expect(r.code).toBe(1);
-      // The missing ';' is noticed at the '}' on line 3, column 1.
-      expect(r.stderr).toContain(`${file}:3:1`);
-      expect(r.stderr).toMatch(/error/);
-      noStack(r);
+    for (const key of ['syntaxSample', 'syntaxLogDensity']) {
+      const r = run(key);
+      // The missing ';' is reported just after `real mu` (line 2, column 10).
+      expect(r.stderr).toContain(`${file}:2:10: error:`);
+      expect(r.stderr).toContain("expected ';'");
     }
     expect(existsSync(join(tmp, 'never'))).toBe(false);
   });
 
-  test('missing data names the variable', async () => {
-    const data = join(tmp, 'partial.json');
-    writeFileSync(data, JSON.stringify({ J: 8, y: [28, 8, -3, 7, -1, 1, 18, 12] }));
-    const r = await hstan('sample', ES_MODEL, '--data', data, '--quiet', '--output-dir', join(tmp, 'never2'));
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/'sigma'.*line 6.*missing/);
-    noStack(r);
-    const r2 = await hstan('log-density', ES_MODEL, '--unconstrained', '[0]');
-    expect(r2.code).toBe(1);
-    expect(r2.stderr).toMatch(/'J'.*missing/);
-    noStack(r2);
+  test('missing data names the variable and its line', () => {
+    expect(run('missingSample').stderr).toMatch(/'sigma' \(declared at line 6\) is missing/);
+    expect(run('missingLogDensity').stderr).toMatch(/'J' \(declared at line 4\) is missing/);
   });
 
-  test('a data file that is not JSON names the file and position', async () => {
-    const data = join(tmp, 'broken.json');
-    writeFileSync(data, '{\n  "J": 8,\n  "y": [1, 2,, 3]\n}\n');
-    const r = await hstan('log-density', ES_MODEL, '--data', data, '--unconstrained', '[0]');
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${data}:3:`);
-    expect(r.stderr).toMatch(/not valid JSON/);
-    noStack(r);
+  test('a data file that is not JSON names the file, line and column', () => {
+    const r = run('brokenJson');
+    expect(r.stderr.trim()).toBe(`hstan: ${join(tmp, 'broken.json')}:3:14: not valid JSON: expected a value, found ','`);
   });
 
-  test.each([
-    [['--chains', '0'], /--chains/],
-    [['--samples', 'many'], /--samples/],
-    [['--adapt-delta', '1.5'], /--adapt-delta/],
-    [['--metric', 'full'], /--metric/],
-  ])('sample %j is a usage error', async (flags, pattern) => {
-    const r = await hstan('sample', ES_MODEL, '--data', ES_DATA, '--quiet', '--output-dir', join(tmp, 'never3'), ...flags);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(pattern);
-    noStack(r);
+  test.each(usage)('sample %j is a usage error', (flags, pattern) => {
+    expect(run(flags.join(' ')).stderr).toMatch(pattern);
   });
 
-  test('log-density with the wrong number of values says how many', async () => {
-    const r = await hstan('log-density', ES_MODEL, '--data', ES_DATA, '--unconstrained', '[1, 2]');
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/10 unconstrained parameters.*gives 2/);
-    noStack(r);
+  test('log-density with the wrong number of values says how many', () => {
+    expect(run('wrongLength').stderr).toMatch(/10 unconstrained parameters.*gives 2/);
   });
 
-  test('a missing model file is named', async () => {
-    const r = await hstan('sample', join(tmp, 'nope.hstan'), '--quiet');
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('nope.hstan');
-    noStack(r);
+  test('a missing model file is named', () => {
+    expect(run('noModel').stderr).toContain(join(tmp, 'nope.hstan'));
   });
 });

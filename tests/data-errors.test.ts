@@ -2,6 +2,7 @@
 // declaration expects and what the data holds. Expected texts are written by hand from the
 // models below (line numbers counted in the source), not taken from the code's output.
 import { compile, Model } from '../src/model/compile.js';
+import { findJsonProblem } from '../src/runtime/json-error.js';
 
 // Line numbers matter: the messages cite them.
 const SHAPES = `data {
@@ -125,6 +126,12 @@ const cases: Case[] = [
   { what: 'corr_matrix diagonal', model: sizesModel, data: withSizes({ R: [[2, 0.3], [0.3, 1]] }), expect: ["'R'", 'line 6', 'corr_matrix', 'diagonal element 1 is 2'] },
   // The file as a whole.
   { what: 'not valid JSON', model: shapesModel, data: '{\n  "N": 2,\n  "x": 1.5,\n}', expect: ['not valid JSON', 'data:4:1'] },
+  { what: 'doubled comma (no position from JSON.parse)', model: shapesModel, data: '{"v": [1, 2,, 3]}', expect: ['data:1:13', 'not valid JSON', "expected a value, found ','"] },
+  { what: 'bare inf', model: shapesModel, data: '{\n  "x": inf\n}', expect: ['data:2:8', 'inf must be quoted', '"inf"'] },
+  { what: 'unterminated string', model: shapesModel, data: '{"x": "abc}', expect: ['data:1:7', 'unterminated string'] },
+  { what: 'single-quoted names', model: shapesModel, data: "{'x': 1}", expect: ['data:1:2', 'quoted property name', "found '''"] },
+  { what: 'text after the object', model: shapesModel, data: '{"x": 1}\n{"y": 2}', expect: ['data:2:1', "unexpected '{' after the end"] },
+  { what: 'empty file', model: shapesModel, data: '', expect: ['data:1:1', 'found the end of the file'] },
   { what: 'top level an array', model: shapesModel, data: '[1, 2]', expect: ['must be a JSON object', 'found an array of 2 elements'] },
   { what: 'top level null', model: shapesModel, data: 'null', expect: ['must be a JSON object', 'found null'] },
   { what: 'top level a number', model: shapesModel, data: '3', expect: ['must be a JSON object', 'found the number 3'] },
@@ -203,5 +210,33 @@ describe('data that is accepted', () => {
   test('data given as JSON text reads the same as the object', () => {
     const text = JSON.stringify(withShapes({ x: -2.25 }));
     expect(shapes.instantiate(text).constrain([0]).x_read).toBe(-2.25);
+  });
+});
+
+describe('locating JSON syntax errors', () => {
+  // JSON.parse is the oracle for validity; the locator must agree on every text.
+  const texts = [
+    '{}', '[]', '""', '0', '-0', '1.5e-3', '-1E+2', 'true', 'null', ' {"a": [1, {"b": null}], "c": "\\u00e9\\n"} ',
+    '{', '}', '[1,]', '{"a":1,}', '{"a" 1}', '{a: 1}', '01', '1.', '.5', '-', '+1', '1e', '"\\x"', '"\\u12"', '"a\tb"',
+    '[1 2]', 'nul', 'NaN', '{"a": Infinity}', '"abc', '[', '{"a": [1, 2]]', '\u00a0{}', '{"a":1}{}', '[1, 2,, 3]',
+  ];
+  test.each(texts.map((t) => [JSON.stringify(t), t] as const))('%s', (_label, t) => {
+    let valid = true;
+    try {
+      JSON.parse(t);
+    } catch {
+      valid = false;
+    }
+    const problem = findJsonProblem(t);
+    expect(problem === null).toBe(valid);
+    if (problem) {
+      expect(problem.line).toBeGreaterThanOrEqual(1);
+      expect(problem.column).toBeGreaterThanOrEqual(1);
+      expect(problem.column).toBeLessThanOrEqual(t.length + 1);
+    }
+  });
+
+  test('a byte-order mark before the object is accepted', () => {
+    expect(shapes.instantiate('\ufeff' + JSON.stringify(GOOD_SHAPES)).notes).toEqual([]);
   });
 });

@@ -411,6 +411,70 @@ generated quantities { /* later */
 }
 `,
   },
+  {
+    name: 'comments in statement headers go with the body; between } and else they stay',
+    input: String.raw`functions {
+  real half(real x) // divides by two
+  {
+    return x / 2;
+  }
+}
+model {
+  for (i in 1:N) // each observation
+    y[i] ~ normal(mu, sigma);
+  if (mu > 0) {
+    mu ~ normal(0, 1);
+  } // positive
+  else {
+    mu ~ normal(0, 2);
+  }
+  x = a + b // sum
+      [1];
+}
+`,
+    expected: String.raw`functions {
+  real half(real x) { // divides by two
+    return x / 2;
+  }
+}
+
+model {
+  for (i in 1 : N)
+    // each observation
+    y[i] ~ normal(mu, sigma);
+  if (mu > 0) {
+    mu ~ normal(0, 1);
+  } // positive
+  else {
+    mu ~ normal(0, 2);
+  }
+  x = a + b[1]; // sum
+}
+`,
+  },
+  {
+    name: '#include lines are kept as written, top-level ones together',
+    input: String.raw`#include "common.stan"
+#include <priors.stan>
+functions {
+#include   helpers.stan
+}
+model {
+  #include "likelihood.stan"
+}
+`,
+    expected: String.raw`#include "common.stan"
+#include <priors.stan>
+
+functions {
+  #include helpers.stan
+}
+
+model {
+  #include "likelihood.stan"
+}
+`,
+  },
 ];
 
 describe('formatSource prints the canonical layout', () => {

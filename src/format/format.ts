@@ -1,6 +1,7 @@
 // Format a Stan program with prettier and the hstan plugin (no plugin lookup on disk).
 import { format } from 'prettier';
 import { formatDiagnostics, hasErrors, sortDiagnostics } from '../frontend/diagnostic.js';
+import type { Program } from '../frontend/ast.js';
 import { parse } from '../frontend/parse.js';
 import { canonicalizeProgram } from './canonicalize.js';
 import { HstanSyntaxError } from './parse.js';
@@ -42,11 +43,14 @@ export async function formatSource(source: string, options: FormatOptions = {}):
   return formatted;
 }
 
+/** The formatted text must parse to the same program, with every comment still there. */
 function verify(source: string, formatted: string, options: FormatOptions, filename: string): void {
-  const before = parse(source).ast;
+  const parsed = parse(source).ast;
   const after = parse(formatted).ast;
-  if (!before || !after) throw new FormatVerificationError(filename);
-  if (!sameProgram(options.canonicalize ? canonicalizeProgram(before) : before, after)) {
+  if (!parsed || !after) throw new FormatVerificationError(filename);
+  const before = options.canonicalize ? canonicalizeProgram(parsed) : parsed;
+  const texts = (p: Program) => p.comments.map((c) => c.text.trimEnd()).sort();
+  if (!sameProgram(before, after) || texts(before).join('\n') !== texts(after).join('\n')) {
     throw new FormatVerificationError(filename);
   }
 }

@@ -4,7 +4,7 @@
 import type { AstPath, Doc, ParserOptions } from 'prettier';
 import { builders, printer } from 'prettier/doc';
 import type * as A from '../frontend/ast.js';
-import { printOpenComments, printOwnLines, separateLineComments, takeDangling } from './comments.js';
+import { printOpenComments, printOwnLines, separateLineComments, takeDangling } from './comment-print.js';
 import type { Print } from './print-expr.js';
 import { isNextLineEmpty } from './text.js';
 

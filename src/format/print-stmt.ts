@@ -3,7 +3,7 @@
 import type { AstPath, Doc, ParserOptions } from 'prettier';
 import { builders } from 'prettier/doc';
 import type * as A from '../frontend/ast.js';
-import { commentText, takeDangling } from './comments.js';
+import { commentText, takeDangling } from './comment-print.js';
 import { printVarDecl } from './print-decl.js';
 import { printArguments, printRange, type Print } from './print-expr.js';
 import { startsLine } from './text.js';

@@ -1,7 +1,8 @@
 // The prettier printer for the hstan AST: dispatch on the node, plus the comment hooks.
 import type { AstPath, Doc, ParserOptions, Printer } from 'prettier';
 import type * as A from '../frontend/ast.js';
-import { handleComments, isBlockComment, printAfter, printComment, printInlineComments, takeDangling } from './comments.js';
+import { handleComments } from './comment-placement.js';
+import { isBlockComment, printAfter, printComment, printInlineComments, takeDangling } from './comment-print.js';
 import { canAttachComment, childKeys, isParam, isTupleElementDecl, type FormatNode } from './nodes.js';
 import { printBlock, printProgram, printProgramBlock } from './print-block.js';
 import {

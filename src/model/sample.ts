@@ -10,6 +10,7 @@ import { StanCsvWriter } from '../output/stan-csv.js';
 import { VERSION } from '../version.js';
 import type { ModelInstance } from './instance.js';
 import { Fit } from './fit.js';
+import { RuntimeError } from '../runtime/errors.js';
 import type { ModelHints } from '../diagnostics/index.js';
 
 export interface SampleOptions {
@@ -120,7 +121,18 @@ export function sampleInstance(
 }
 
 function initsFor(instance: ModelInstance, inits: Record<string, unknown> | Record<string, unknown>[], chains: number): Float64Array[] {
-  const list = Array.isArray(inits) ? inits : Array.from({ length: chains }, () => inits);
-  if (list.length !== chains) throw new Error(`--init gives ${list.length} sets of values for ${chains} chains`);
-  return list.map((values) => instance.unconstrain(values));
+  const perChain = Array.isArray(inits);
+  const list = perChain ? inits : Array.from({ length: chains }, () => inits);
+  if (list.length !== chains) {
+    throw new RuntimeError(`initial values: ${list.length} ${list.length === 1 ? 'set' : 'sets'} of values given for ${chains} chains`);
+  }
+  return list.map((values, c) => {
+    try {
+      return instance.unconstrain(values);
+    } catch (e) {
+      // Keep the error's class (the CLI reports known ones plainly); say it is about the inits.
+      if (e instanceof Error) e.message = `initial values${perChain ? ` for chain ${c + 1}` : ''}: ${e.message}`;
+      throw e;
+    }
+  });
 }

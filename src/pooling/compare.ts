@@ -5,7 +5,8 @@ import type { Fit } from '../model/fit.js';
 import type { SampleOptions } from '../model/sample.js';
 import { parse } from '../frontend/parse.js';
 import { summarizeOne } from '../diagnostics/index.js';
-import { analyzeGroupPrior, deriveCompletePooling, deriveNoPooling, PoolingError, type WideSd } from './derive.js';
+import { analyzeGroupPrior, deriveCompletePooling, deriveNoPooling, groupHierarchy, PoolingError, type WideSd } from './derive.js';
+import type { Program } from '../frontend/ast.js';
 import { groupSizes } from './group-size.js';
 import { populationQuantities, type PopulationQuantity } from './population.js';
 
@@ -50,6 +51,8 @@ export interface VariantRun {
   divergences: number;
   /** Largest R-hat among the group estimates (and population parameters) read from this fit. */
   maxRhat: number;
+  /** What to try when the fit has divergences (or R-hat above 1.01). */
+  advice?: string;
 }
 
 export interface PoolingComparison {
@@ -98,6 +101,14 @@ export const POOLING_LABELS: Record<PoolingKind, string> = {
 export function shrinkage(none: number, partial: number, complete: number): number {
   const span = none - complete;
   return span === 0 ? NaN : 1 - (partial - complete) / span;
+}
+
+/**
+ * Shrinkage divides by none − complete: when that gap is under half the no-pooling posterior sd,
+ * the ratio is mostly Monte Carlo and prior noise and is shown as such.
+ */
+export function shrinkageIsNoisy(g: Pick<GroupEstimate, 'none' | 'complete'>): boolean {
+  return Math.abs(g.none.mean - g.complete.mean) < 0.5 * g.none.sd;
 }
 
 /** 1, 2 or 5 times a power of ten, at least x. */
@@ -239,8 +250,11 @@ export function runPooling(input: PoolingInput): PoolingComparison {
   const populationEstimates = population.map((p) => ({
     role: p.role, label: p.label, expression: p.expression, ...summaries.partial.estimate(p.expression, p.draws),
   }));
+  const adaptDelta = input.sample?.adaptDelta ?? 0.8;
   for (const kind of ['none', 'partial', 'complete'] as const) {
-    ({ none, partial, complete })[kind].run.maxRhat = summaries[kind].maxRhat;
+    const run = ({ none, partial, complete })[kind].run;
+    run.maxRhat = summaries[kind].maxRhat;
+    if (run.divergences > 0 || run.maxRhat > 1.01) run.advice = adviceFor(run, kind === 'partial' && parsed.ast ? parsed.ast : undefined, param, adaptDelta);
   }
   return {
     model: input.partial.filename.replace(/^.*[\\/]/, '').replace(/\.(hstan|stan)$/, ''),
@@ -253,6 +267,14 @@ export function runPooling(input: PoolingInput): PoolingComparison {
     chains: partial.fit.chains,
     drawsPerChain: partial.fit.drawsPerChain,
   };
+}
+
+function adviceFor(run: VariantRun, partial: Program | undefined, param: string, adaptDelta: number): string {
+  const h = partial && groupHierarchy(partial, param);
+  if (h?.form === 'centered' && h.location && run.divergences > 0) {
+    return `non-center ${param}: declare it with <offset=${h.location}, multiplier=${h.scale}> (the prior stays as written)`;
+  }
+  return adaptDelta < 0.99 ? `raise --adapt-delta (now ${adaptDelta}), or run \`hstan sample\` on it for advice` : 'run `hstan sample` on it for advice';
 }
 
 /** `model.hstan` → `model-no-pooling.hstan`. */

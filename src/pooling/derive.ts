@@ -140,6 +140,21 @@ function describePrior(program: Program, source: string, param: string, filename
   return `its prior ${quoted} is not a location-scale prior whose scale is a parameter`;
 }
 
+/**
+ * PARAM's hierarchical prior as `hierarchicalPriors` finds it, with the roles in `Z * TAU` read
+ * from the declarations: the syntax alone cannot tell which factor is the scale.
+ */
+export function groupHierarchy(program: Program, param: string): (HierarchicalPrior & { z?: string }) | undefined {
+  const h = hierarchicalPriors(program).find((x) => x.effect === param);
+  if (!h || h.form !== 'transformed') return h;
+  const decl = decls(program, 'transformed parameters').find((d) => d.name === param);
+  const m = decl?.init && matchAffine(decl.init);
+  if (!m) return h;
+  const params = new Map(decls(program, 'parameters').map((d) => [d.name, d]));
+  const swap = isScalarReal(params.get(m.z)) && !isScalarReal(params.get(m.scale));
+  return { ...h, scale: swap ? m.z : m.scale, z: swap ? m.scale : m.z };
+}
+
 /** Find PARAM's hierarchical prior and check it is a form the derivations handle. */
 export function analyzeGroupPrior(source: string, param: string, filename = '<input>'): GroupPrior {
   const a = analyze(source, param, filename);
@@ -158,9 +173,8 @@ function analyze(source: string, param: string, filename: string): Analysis {
         (known.length ? `; it has ${known.join(', ')}` : ''),
     );
   }
-  const found = hierarchicalPriors(program).filter((h) => h.effect === param);
-  if (found.length === 0) throw unsupported(param, describePrior(program, source, param, filename));
-  const h = found[0];
+  const h = groupHierarchy(program, param);
+  if (!h) throw unsupported(param, describePrior(program, source, param, filename));
   const size = groupSize(decl);
   if (!size) throw unsupported(param, `it is declared '${text(source, decl.type.span)}'${decl.arrayDims.length ? ' with array dimensions' : ''}, not a vector or a one-dimensional real array`);
   if (!h.location) throw unsupported(param, 'the location of its prior is not a single variable (complete pooling needs a shared parameter to pool to)');
@@ -171,7 +185,7 @@ function analyze(source: string, param: string, filename: string): Analysis {
     sizeText: text(source, size.span), source, program, refs: references(program), decl,
   };
   if (h.form === 'transformed') {
-    const m = matchAffine(decl.init!)!;
+    const m = { z: h.z! };
     const zDecl = params.get(m.z);
     if (!zDecl || !groupSize(zDecl)) throw unsupported(param, `'${m.z}' in '${text(source, decl.init!.span)}' is not a parameter vector`);
     const zPriors = ownPriors(program, m.z);

@@ -2,7 +2,7 @@
 // program: its mean and its between-group sd, as posterior draws.
 import type { Expr, Program, Stmt } from '../frontend/ast.js';
 import { findBlock } from '../frontend/ast.js';
-import { hierarchicalPriors } from '../lower/hierarchy.js';
+import { groupHierarchy } from './derive.js';
 
 export interface PopulationQuantity {
   /** 'mean' or 'sd' of the population (location/scale for families whose scale is not the sd). */
@@ -30,7 +30,7 @@ function combine(a: number[][], b: number[][], f: (x: number, y: number) => numb
 
 /** Population mean and between-group sd of PARAM's prior, or [] for priors hstan does not know. */
 export function populationQuantities(program: Program, param: string, drawsOf: DrawsOf): PopulationQuantity[] {
-  const h = hierarchicalPriors(program).find((x) => x.effect === param);
+  const h = groupHierarchy(program, param);
   if (h) {
     const normal = h.distribution === 'normal';
     const out: PopulationQuantity[] = [];
@@ -56,7 +56,7 @@ export function populationQuantities(program: Program, param: string, drawsOf: D
     const sd = combine(alpha, beta, (x, y) => Math.sqrt((x * y) / ((x + y) ** 2 * (x + y + 1))));
     return [
       { role: 'mean', label: 'population mean', expression: `${a} / (${a} + ${b})`, draws: mean },
-      { role: 'sd', label: 'between-group sd', expression: `sqrt(${a} ${b} / ((${a} + ${b})^2 (${a} + ${b} + 1)))`, draws: sd },
+      { role: 'sd', label: 'between-group sd', expression: `sd of beta(${a}, ${b})`, draws: sd },
     ];
   }
   if (prior.distribution === 'beta_proportion') {
@@ -64,7 +64,7 @@ export function populationQuantities(program: Program, param: string, drawsOf: D
     const sd = combine(mu, second, (m, k) => Math.sqrt((m * (1 - m)) / (k + 1)));
     return [
       { role: 'mean', label: 'population mean', expression: a, draws: mu },
-      { role: 'sd', label: 'between-group sd', expression: `sqrt(${a} (1 - ${a}) / (${b} + 1))`, draws: sd },
+      { role: 'sd', label: 'between-group sd', expression: `sd of beta_proportion(${a}, ${b})`, draws: sd },
     ];
   }
   return [];

@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../output/atomic.js';
 import { formatSig } from '../diagnostics/index.js';
 import { POOLING_LABELS, type PoolingComparison, type PoolingKind } from './compare.js';
 import { COLORS, shrinkagePlotSvg } from './plot.js';
+import { formatShrinkage } from './table.js';
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -32,7 +33,7 @@ export function poolingReportHtml(c: PoolingComparison, svg = shrinkagePlotSvg(c
     .map(
       (g) =>
         `<tr><td>${esc(g.name)}</td>${hasSize ? `<td>${g.size ?? ''}</td>` : ''}<td>${f(g.none.mean)}</td><td>${f(g.partial.mean)}</td>` +
-        `<td>[${f(g.partial.q5)}, ${f(g.partial.q95)}]</td><td>${f(g.complete.mean)}</td><td>${Number.isFinite(g.shrinkage) ? g.shrinkage.toFixed(2) : '—'}</td></tr>`,
+        `<td>[${f(g.partial.q5)}, ${f(g.partial.q95)}]</td><td>${f(g.complete.mean)}</td><td>${formatShrinkage(g)}</td></tr>`,
     )
     .join('\n');
   const popRows = c.population
@@ -43,7 +44,7 @@ export function poolingReportHtml(c: PoolingComparison, svg = shrinkagePlotSvg(c
       const v = c.variants[k];
       const origin = v.origin === 'derived' ? 'derived by hstan' : v.origin === 'given' ? `given as ${esc(v.filename)}` : `${esc(v.filename)} as written`;
       const warn = v.divergences > 0 || v.maxRhat > 1.01
-        ? ` <span class="warn">(${v.divergences} divergent transitions, max R-hat ${v.maxRhat.toFixed(2)}: estimates may be biased)</span>`
+        ? ` <span class="warn">(${v.divergences} divergent transitions, max R-hat ${v.maxRhat.toFixed(2)}: estimates may be biased; ${esc(v.advice ?? '')})</span>`
         : '';
       const notes = v.notes.length ? `<ul class="note">${v.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
       return `<details${v.origin === 'derived' ? ' open' : ''}><summary>${swatch(k)}: ${origin}; ${v.seconds.toFixed(1)} s, ` +
@@ -70,7 +71,8 @@ ${svg}</div>
 <tr><th>group</th>${hasSize ? '<th>n</th>' : ''}<th>no pooling</th><th>partial pooling</th><th>[5%, 95%]</th><th>complete pooling</th><th>shrinkage</th></tr>
 ${groupRows}
 </table>
-<p class="note">Posterior means. shrinkage = 1 − (partial − complete)/(none − complete): 0 keeps the group's own estimate, 1 pools it completely.${hasSize && c.sizeLabel ? ` n = ${esc(c.sizeLabel)}.` : ''}</p>
+<p class="note">Posterior means. shrinkage = 1 − (partial − complete)/(none − complete): 0 keeps the group's own estimate, 1 pools it completely;
+in parentheses when none − complete is under half the no-pooling sd (the ratio is then mostly noise).${hasSize && c.sizeLabel ? ` n = ${esc(c.sizeLabel)}.` : ''}</p>
 <h2>Population (partial pooling)</h2>
 ${c.population.length ? `<table>\n<tr><th></th><th>mean</th><th>sd</th><th>5%</th><th>95%</th></tr>\n${popRows}\n</table>` : `<p class="note">hstan does not know the mean and sd of ${esc(c.param)}'s prior in this model.</p>`}
 <h2>The three fits</h2>

@@ -1,7 +1,7 @@
 // The comparison as text: one row per group, the population parameters, and how each variant
 // was obtained and how well it was sampled.
 import { formatSig } from '../diagnostics/index.js';
-import { POOLING_LABELS, type PoolingComparison, type PoolingKind, type VariantRun } from './compare.js';
+import { POOLING_LABELS, shrinkageIsNoisy, type PoolingComparison, type PoolingKind, type VariantRun } from './compare.js';
 
 const KINDS: PoolingKind[] = ['none', 'partial', 'complete'];
 
@@ -23,6 +23,12 @@ function baseName(path: string): string {
   return path.replace(/^.*[\\/]/, '');
 }
 
+/** The shrinkage, in parentheses when its denominator is within the noise (see shrinkageIsNoisy). */
+export function formatShrinkage(g: Parameters<typeof shrinkageIsNoisy>[0] & { shrinkage: number }): string {
+  if (!Number.isFinite(g.shrinkage)) return '—';
+  return shrinkageIsNoisy(g) ? `(${g.shrinkage.toFixed(2)})` : g.shrinkage.toFixed(2);
+}
+
 export function formatPoolingTable(c: PoolingComparison, options: { sigFigs?: number } = {}): string {
   const sig = options.sigFigs ?? 3;
   const f = (x: number) => (Number.isFinite(x) ? formatSig(x, sig) : '—');
@@ -35,7 +41,7 @@ export function formatPoolingTable(c: PoolingComparison, options: { sigFigs?: nu
     f(g.partial.mean),
     `[${f(g.partial.q5)}, ${f(g.partial.q95)}]`,
     f(g.complete.mean),
-    Number.isFinite(g.shrinkage) ? g.shrinkage.toFixed(2) : '—',
+    formatShrinkage(g),
   ]);
   const out: string[] = [];
   out.push(`Pooling of ${c.param} in ${c.model}: ${c.groups.length} groups; ${c.chains} chains × ${c.drawsPerChain} draws per fit`, '');
@@ -43,6 +49,9 @@ export function formatPoolingTable(c: PoolingComparison, options: { sigFigs?: nu
   out.push('');
   out.push('Estimates are posterior means; the interval is partial pooling\'s central 90%.');
   out.push('shrinkage = 1 − (partial − complete)/(none − complete): 0 keeps the group\'s own estimate, 1 pools it completely.');
+  if (c.groups.some((g) => Number.isFinite(g.shrinkage) && shrinkageIsNoisy(g))) {
+    out.push('(In parentheses: none − complete is under half the no-pooling sd, so the ratio is mostly noise.)');
+  }
   if (hasSize && c.sizeLabel) out.push(`n = ${c.sizeLabel}.`);
   if (c.population.length) {
     out.push('', 'Population (partial pooling):');
@@ -62,7 +71,7 @@ export function formatPoolingTable(c: PoolingComparison, options: { sigFigs?: nu
     if (v.divergences > 0 || v.maxRhat > 1.01) {
       out.push(
         `warning: the ${POOLING_LABELS[k]} fit ${v.divergences > 0 ? `had ${v.divergences} divergent transitions` : ''}${v.divergences > 0 && v.maxRhat > 1.01 ? ' and ' : ''}${v.maxRhat > 1.01 ? `has R-hat up to ${v.maxRhat.toFixed(2)}` : ''}; ` +
-          'its estimates may be biased (try --adapt-delta 0.95, or run `hstan sample` on it for advice).',
+          `its estimates may be biased: ${v.advice ?? 'run `hstan sample` on it for advice'}.`,
       );
     }
   }

@@ -2,6 +2,7 @@
 // against the data block: every failure names the variable, its declaration line, what the
 // declaration expects and what the file holds.
 import { Tensor } from './tensor.js';
+import { findJsonProblem } from './json-error.js';
 
 /** What the generated code knows of a declaration once its sizes are evaluated. */
 export interface DeclSpec {
@@ -357,32 +358,20 @@ export function extraData(input: Record<string, unknown>, declared: readonly str
   return Object.keys(input).filter((k) => !known.has(k));
 }
 
-/** Parse a data file's text; errors name the file (and line:column) and say what is wrong. */
+/** Parse a data file's text; errors name the file, line and column and say what is wrong. */
 export function parseDataJson(text: string, file = 'data'): Record<string, unknown> {
+  // A byte-order mark (some editors write one) is not JSON, but it is not a mistake either.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(body);
   } catch (e) {
-    const message = (e as Error).message;
-    const pos = /at position (\d+)/.exec(message);
-    const loc = pos ? lineColumn(text, Number(pos[1])) : '';
-    throw new DataError(`${file}${loc}: not valid JSON (${message})`);
+    const problem = findJsonProblem(body);
+    if (problem) throw new DataError(`${file}:${problem.line}:${problem.column}: not valid JSON: ${problem.message}`);
+    throw new DataError(`${file}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new DataError(`${file}: Stan data must be a JSON object mapping variable names to values; found ${describeFound(value)}`);
   }
   return value as Record<string, unknown>;
-}
-
-/** `:line:column` (1-based) of a character offset. */
-function lineColumn(text: string, offset: number): string {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      start = i + 1;
-    }
-  }
-  return `:${line}:${offset - start + 1}`;
 }

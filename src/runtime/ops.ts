@@ -2,7 +2,7 @@
 // indexing (gather / scatter), packing scalars into containers, reductions.
 import { Tensor, Value, adjoint, isBatched, Shape, sizeOf } from './tensor.js';
 import { batchedOutput, chains, record } from './tape.js';
-import { mapElementwise, Kernel } from './elementwise.js';
+import { arithmetic, mapElementwise, Kernel } from './elementwise.js';
 import { FatalRuntimeError, RuntimeError } from './errors.js';
 
 const addK: Kernel = (x, d) => {
@@ -74,24 +74,24 @@ const minusOne = () => -1;
 export function add(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return a + b;
   if (isScalarValue(a) && isScalarValue(b)) return scalarBinary(a, b, (x, y) => x + y, one, one);
-  return mapElementwise([a, b], addK, 'add');
+  return arithmetic(a, b, 'add', addK, 'add');
 }
 export function sub(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (isScalarValue(a) && isScalarValue(b)) return scalarBinary(a, b, (x, y) => x - y, one, minusOne);
-  return mapElementwise([a, b], subK, 'subtract');
+  return arithmetic(a, b, 'sub', subK, 'subtract');
 }
 /** Elementwise product, and scalar × container. */
 export function elemMul(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return a * b;
   if (isScalarValue(a) && isScalarValue(b)) return scalarBinary(a, b, (x, y) => x * y, (_x, y) => y, (x) => x);
-  return mapElementwise([a, b], mulK, 'elt_multiply');
+  return arithmetic(a, b, 'mul', mulK, 'elt_multiply');
 }
 /** Elementwise quotient, and container / scalar. */
 export function elemDiv(a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return a / b;
   if (isScalarValue(a) && isScalarValue(b)) return scalarBinary(a, b, (x, y) => x / y, (_x, y) => 1 / y, (_x, y, r) => -r / y);
-  return mapElementwise([a, b], divK, 'elt_divide');
+  return arithmetic(a, b, 'div', divK, 'elt_divide');
 }
 export function neg(a: Value): Value {
   if (typeof a === 'number') return -a;
@@ -360,11 +360,12 @@ export function gatherFlat(x: Tensor, shape: Shape, map: Int32Array): Value {
  * write pass their adjoints to whatever produced the old value.
  */
 export function assignIndexed(x: Tensor, specs: readonly IndexSpec[], v: Value): void {
-  const { map } = indexMap(x.shape, specs);
+  const map = flatOffsets(x.shape, specs);
   const n = map.length;
+  const X = x.val;
   if (!x.batched) {
     if (typeof v !== 'number' && v.batched) throw new RuntimeError('internal: assigning a parameter-dependent value into data');
-    for (let k = 0; k < n; k++) x.val[map[k]] = typeof v === 'number' ? v : v.val[v.size === 1 ? 0 : k];
+    for (let k = 0; k < n; k++) X[map[k]] = typeof v === 'number' ? v : v.val[v.size === 1 ? 0 : k];
     return;
   }
   if (typeof v !== 'number' && v.size !== n && v.size !== 1) {
@@ -372,23 +373,55 @@ export function assignIndexed(x: Tensor, specs: readonly IndexSpec[], v: Value):
   }
   const C = chains();
   const S = x.size;
-  for (let c = 0; c < C; c++) {
-    for (let k = 0; k < n; k++) {
-      x.val[c * S + map[k]] = typeof v === 'number' ? v : v.batched ? v.val[c * v.size + (v.size === 1 ? 0 : k)] : v.val[v.size === 1 ? 0 : k];
+  if (typeof v === 'number') {
+    for (let c = 0; c < C; c++) for (let k = 0; k < n; k++) X[c * S + map[k]] = v;
+  } else {
+    const V = v.val;
+    const ve = v.size === 1 ? 0 : 1;
+    const vc = v.batched ? v.size : 0;
+    for (let c = 0; c < C; c++) {
+      const xo = c * S;
+      for (let k = 0, iv = c * vc; k < n; k++, iv += ve) X[xo + map[k]] = V[iv];
     }
   }
   record(() => {
     if (x.adj === null) return;
     const gx = x.adj;
-    const gv = isBatched(v) ? adjoint(v) : null;
-    for (let c = 0; c < C; c++) {
-      for (let k = 0; k < n; k++) {
-        const slot = c * S + map[k];
-        if (gv) gv[c * (v as Tensor).size + ((v as Tensor).size === 1 ? 0 : k)] += gx[slot];
-        gx[slot] = 0;
+    if (isBatched(v)) {
+      const gv = adjoint(v);
+      const ve = v.size === 1 ? 0 : 1;
+      for (let c = 0; c < C; c++) {
+        const xo = c * S;
+        for (let k = 0, iv = c * v.size; k < n; k++, iv += ve) {
+          const slot = xo + map[k];
+          gv[iv] += gx[slot];
+          gx[slot] = 0;
+        }
       }
+    } else {
+      for (let c = 0; c < C; c++) for (let k = 0; k < n; k++) gx[c * S + map[k]] = 0;
     }
   });
+}
+
+/** Flat offsets of `specs` over `shape`; a single slice of the first dimension skips the general `indexMap`. */
+function flatOffsets(shape: Shape, specs: readonly IndexSpec[]): Int32Array {
+  const spec = specs.length === 1 && shape.length > 0 ? specs[0] : null;
+  if (spec === null || !isSlice(spec)) return indexMap(shape, specs).map;
+  const n = shape[0];
+  const from = spec.from ?? 1;
+  const to = spec.to ?? n;
+  if (to >= from) {
+    // The first index out of range, as checking from..to one by one would find it.
+    if (from < 1 || from > n || !Number.isInteger(from)) checkIndex(from, n, 'dimension 1');
+    if (to > n) checkIndex(n + 1, n, 'dimension 1');
+  }
+  const inner = n === 0 ? 0 : sizeOf(shape) / n;
+  const len = Math.max(0, to - from + 1) * inner;
+  const start = (from - 1) * inner;
+  const map = new Int32Array(len);
+  for (let k = 0; k < len; k++) map[k] = start + k;
+  return map;
 }
 
 /** A fresh copy (new tape node) — for whole reads of variables that are later written in place. */

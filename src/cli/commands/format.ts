@@ -3,7 +3,7 @@
 // in place; `--check` lists the files that are not formatted and exits 1 (for CI).
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { formatSource, FormatSyntaxError } from '../../format/format.js';
+import { formatSource, FormatSyntaxError, FormatVerificationError } from '../../format/format.js';
 import { writeFileAtomic } from '../../output/atomic.js';
 
 export interface FormatCommandOptions {
@@ -57,6 +57,7 @@ export async function runFormat(files: readonly string[], options: FormatCommand
       formatted = await formatSource(source, { filename: file, printWidth: options.printWidth, canonicalize: options.canonicalize });
     } catch (e) {
       if (e instanceof FormatSyntaxError || e instanceof FormatInputError) fail(e.message, 1);
+      else if (e instanceof FormatVerificationError) fail(`hstan: ${e.message}`, 2);
       else fail(`hstan: internal error while formatting '${file}': ${e instanceof Error ? e.message : String(e)}`, 2);
       continue;
     }

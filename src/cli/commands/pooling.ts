@@ -2,7 +2,7 @@
 // no-pooling and complete-pooling variants, print each group's three estimates and shrinkage,
 // and write the shrinkage figure (SVG) and an HTML report.
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseDataJson } from '../../runtime/data.js';
 import { PoolingError, runPooling, formatPoolingTable, writePoolingOutputs, type WideSd } from '../../pooling/index.js';
 import { action, intOption, numberOption, UsageError } from '../fail.js';
@@ -24,7 +24,12 @@ interface PoolingFlags {
   quiet?: boolean;
 }
 
+function mustExist(path: string, what: string): void {
+  if (!existsSync(path)) throw new UsageError(`${what} '${path}' does not exist`);
+}
+
 function readProgram(path: string): { source: string; filename: string } {
+  mustExist(path, 'program');
   if (!/\.(hstan|stan)$/.test(path)) throw new UsageError(`${path}: hstan pooling needs a program's source (.hstan or .stan), not a compiled module`);
   return { source: readFileSync(path, 'utf8'), filename: path };
 }
@@ -66,6 +71,7 @@ Complete pooling sets every PARAM[j] to MU; no pooling gives each PARAM[j] a nor
         const wideSd = parseWideSd(flags.wideSd);
         const noPooling = typeof flags.pooling === 'string' ? readProgram(flags.pooling) : undefined;
         if (noPooling && wideSd !== undefined) throw new UsageError('--wide-sd applies to a derived no-pooling variant, not to one given with --no-pooling');
+        if (flags.data) mustExist(flags.data, 'data file');
         const data = flags.data ? parseDataJson(readFileSync(flags.data, 'utf8'), flags.data) : {};
         const say = (m: string) => {
           if (!flags.quiet) process.stderr.write(m + '\n');

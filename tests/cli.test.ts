@@ -225,7 +225,7 @@ describe('hstan sample', () => {
 
   test('a run killed with SIGKILL leaves CSV files of complete rows', async () => {
     const dir = join(tmp, 'killed');
-    const { child, done } = start(['sample', RADON_MODEL, '--data', RADON_DATA, '--warmup', '10', '--samples', '100000', '--seed', '3', '--quiet', '--output-dir', dir]);
+    const { child, done } = start(['sample', RADON_MODEL, '--data', RADON_DATA, '--warmup', '10', '--samples', '100000', '--max-treedepth', '4', '--seed', '3', '--quiet', '--output-dir', dir]);
     const files = [1, 2, 3, 4].map((c) => join(dir, `varying_intercepts-${c}.csv`));
     try {
       await waitFor(() => files.every((f) => countRows(f) >= 3), 'draws in every chain\'s file');

@@ -63,6 +63,12 @@ test('2000 batched gradient evaluations of the radon model: the heap does not gr
   expect(Array.from(lp)).toEqual(Array.from(reference));
 });
 
+/** Live tensors, their data buffers and bytes: all three must come back to where they were. */
+function footprint(): { numTensors: number; numDataBuffers: number; numBytes: number } {
+  const { numTensors, numDataBuffers, numBytes } = tf.memory();
+  return { numTensors, numDataBuffers, numBytes };
+}
+
 describe('TF.js wrapper', () => {
   let inst: ModelInstance;
   let logDensity: (U: tf.Tensor2D) => tf.Tensor1D;
@@ -89,20 +95,20 @@ describe('TF.js wrapper', () => {
   });
 
   test('500 calls inside tf.tidy leave no tensors behind', () => {
-    const before = tf.memory().numTensors;
+    const before = footprint();
     for (let i = 0; i < 500; i++) tf.tidy(() => void logDensity(U).dataSync());
-    expect(tf.memory().numTensors).toBe(before);
+    expect(footprint()).toEqual(before);
   });
 
   test('500 gradients with tf.grad inside tf.tidy leave no tensors behind', () => {
-    const before = tf.memory().numTensors;
+    const before = footprint();
     const g = tf.grad((x: tf.Tensor) => logDensity(x as tf.Tensor2D));
     for (let i = 0; i < 500; i++) tf.tidy(() => void g(U).dataSync());
-    expect(tf.memory().numTensors).toBe(before);
+    expect(footprint()).toEqual(before);
   });
 
   test('500 calls outside tidy, disposing the results, leave no tensors behind', () => {
-    const before = tf.memory().numTensors;
+    const before = footprint();
     for (let i = 0; i < 500; i++) {
       const lp = logDensity(U);
       lp.dispose();
@@ -110,6 +116,6 @@ describe('TF.js wrapper', () => {
       value.dispose();
       grads.forEach((t) => t.dispose());
     }
-    expect(tf.memory().numTensors).toBe(before);
+    expect(footprint()).toEqual(before);
   });
 });

@@ -88,8 +88,9 @@ export function shrinkagePlotSvg(c: PoolingComparison, options: PlotOptions = {}
   lx = margin.left;
   if (pop) {
     out.push(`<line x1="${lx}" x2="${lx + 22}" y1="62" y2="62" stroke="${COLORS.population}" stroke-width="1.5"/>`);
-    out.push(`<text x="${lx + 28}" y="66">${esc(pop.label)} (${esc(pop.expression)}), partial pooling</text>`);
-    lx += 60 + (pop.label.length + pop.expression.length + 20) * 6.6;
+    const text = `${pop.label} (${pop.expression}), partial pooling`;
+    out.push(`<text x="${lx + 28}" y="66">${esc(text)}</text>`);
+    lx += 28 + text.length * 6.4 + 24; // ~6.4 px per character at 12 px
   }
   out.push(`<line x1="${lx}" x2="${lx + 22}" y1="62" y2="62" stroke="${COLORS.complete}" stroke-width="1.5" stroke-dasharray="5 3"/>`);
   out.push(`<text x="${lx + 28}" y="66">complete-pooling estimate</text>`);

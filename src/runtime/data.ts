@@ -61,15 +61,16 @@ function sizeDesc(text: string | undefined, value: number): string {
 
 /** Full shape: array dimensions, then the base type's. */
 export function declShape(spec: DeclSpec): number[] {
+  // Runs for every local declaration in the log density: no work beyond the check unless it fails.
   const shape = [...spec.arrayDims, ...baseShape(spec)];
-  const text = shapeText(spec);
-  shape.forEach((d, i) => {
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
     if (!Number.isInteger(d) || d < 0) {
       throw new DataError(
-        `${where(spec)}: declared ${describeDecl(spec)}, but size ${sizeDesc(text?.[i], d)} is not a non-negative integer`,
+        `${where(spec)}: declared ${describeDecl(spec)}, but size ${sizeDesc(shapeText(spec)?.[i], d)} is not a non-negative integer`,
       );
     }
-  });
+  }
   return shape;
 }
 

@@ -78,16 +78,22 @@ export class ModelInstance implements BatchedLogDensity {
     return this.logDensityBatch(Float64Array.from(u), 1, options.jacobian ?? true)[0];
   }
 
-  logDensityAndGradient(u: ArrayLike<number>, options: { jacobian?: boolean } = {}): { logDensity: number; gradient: Float64Array } {
+  /** `print` statements run during this evaluation show on stderr when `print` is true (off during sampling). */
+  logDensityAndGradient(u: ArrayLike<number>, options: { jacobian?: boolean; print?: boolean } = {}): { logDensity: number; gradient: Float64Array } {
     const lp = new Float64Array(1);
     const grad = new Float64Array(this.dimension);
-    this.evaluate(Float64Array.from(u), 1, lp, grad, options.jacobian ?? true);
+    this.printing = options.print ?? false;
+    try {
+      this.evaluate(Float64Array.from(u), 1, lp, grad, options.jacobian ?? true);
+    } finally {
+      this.printing = false;
+    }
     return { logDensity: lp[0], gradient: grad };
   }
 
   private evaluate(U: Float64Array, n: number, lp: Float64Array, grad: Float64Array | null, jacobian: boolean): void {
     const D = this.dimension;
-    $.setPrinting(false);
+    $.setPrinting(this.printing);
     try {
       const tape = beginTape(n);
       const u = new Tensor([D], U.subarray(0, n * D), true);
@@ -125,6 +131,8 @@ export class ModelInstance implements BatchedLogDensity {
       $.setPrinting(true);
     }
   }
+
+  private printing = false;
 
   /** The message of the latest rejected evaluation (shown when initialization fails). */
   lastRejection: string | null = null;

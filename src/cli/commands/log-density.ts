@@ -48,7 +48,7 @@ export async function logDensityJson(modelPath: string, opts: LogDensityOptions)
   const backend = opts.backend ?? 'js';
   const { logDensity, gradient } =
     backend === 'js'
-      ? instance.logDensityAndGradient(u, { jacobian: opts.jacobian })
+      ? instance.logDensityAndGradient(u, { jacobian: opts.jacobian, print: true })
       : await viaTfjs(instance, u as number[], backend, opts.jacobian);
   const result = {
     log_density: logDensity,

@@ -146,10 +146,11 @@ describe('the figure', () => {
 });
 
 describe('noisy shrinkage', () => {
-  test('shown in parentheses when none − complete is under half the no-pooling sd', () => {
-    const g = (none: number, sd: number) => ({ none: est(none, sd), complete: est(2), shrinkage: shrinkage(none, 2.5, 2) });
-    expect(formatShrinkage(g(2.4, 1))).toBe('(-0.25)'); // 1 − 0.5/0.4, gap 0.4 < 0.5
-    expect(formatShrinkage(g(3, 1))).toBe('0.50'); // gap 1 ≥ 0.5
-    expect(formatShrinkage(g(2, 1))).toBe('—');
+  test('shown in parentheses when none − complete is within 3 Monte Carlo standard errors', () => {
+    // MCSEs 0.1 and 0.05: 3 × hypot = 0.335.
+    const g = (none: number) => ({ none: { ...est(none), mcse: 0.1 }, complete: { ...est(2), mcse: 0.05 }, shrinkage: shrinkage(none, 2.5, 2) });
+    expect(formatShrinkage(g(2.3))).toBe('(-0.67)'); // 1 − 0.5/0.3, gap 0.3 < 0.335
+    expect(formatShrinkage(g(2.4))).toBe('-0.25'); // gap 0.4 ≥ 0.335
+    expect(formatShrinkage(g(2))).toBe('—');
   });
 });

@@ -15,6 +15,8 @@ export interface Estimate {
   sd: number;
   q5: number;
   q95: number;
+  /** Monte Carlo standard error of the mean (absent: treated as 0). */
+  mcse?: number;
 }
 
 export interface GroupEstimate {
@@ -104,11 +106,11 @@ export function shrinkage(none: number, partial: number, complete: number): numb
 }
 
 /**
- * Shrinkage divides by none − complete: when that gap is under half the no-pooling posterior sd,
- * the ratio is mostly Monte Carlo and prior noise and is shown as such.
+ * Shrinkage divides by none − complete: when that gap is within 3 Monte Carlo standard errors the
+ * ratio is noise, and is shown as such.
  */
 export function shrinkageIsNoisy(g: Pick<GroupEstimate, 'none' | 'complete'>): boolean {
-  return Math.abs(g.none.mean - g.complete.mean) < 0.5 * g.none.sd;
+  return Math.abs(g.none.mean - g.complete.mean) < 3 * Math.hypot(g.none.mcse ?? 0, g.complete.mcse ?? 0);
 }
 
 /** 1, 2 or 5 times a power of ten, at least x. */
@@ -149,7 +151,7 @@ class Summaries {
   estimate(name: string, draws: number[][]): Estimate {
     const row = summarizeOne(name, draws);
     if (Number.isFinite(row.rhat)) this.maxRhat = Math.max(this.maxRhat, row.rhat);
-    return { mean: row.mean, sd: row.sd, q5: row.q5, q95: row.q95 };
+    return { mean: row.mean, sd: row.sd, q5: row.q5, q95: row.q95, mcse: row.mcseMean };
   }
 }
 
@@ -169,7 +171,7 @@ function fitVariant(
   const fit = model.sample({ chains: 4, ...input.sample, data: input.data });
   const seconds = (performance.now() - t0) / 1000;
   const divergences = fit.diagnostics().divergences;
-  input.onStage?.(`  done in ${seconds.toFixed(1)} s${divergences ? `, ${divergences} divergent transitions` : ''}`);
+  input.onStage?.(`  done in ${seconds.toFixed(1)} s${divergences ? `, ${divergences} divergent transition${divergences === 1 ? '' : 's'}` : ''}`);
   return {
     fit,
     run: {

@@ -44,7 +44,7 @@ export function poolingReportHtml(c: PoolingComparison, svg = shrinkagePlotSvg(c
       const v = c.variants[k];
       const origin = v.origin === 'derived' ? 'derived by hstan' : v.origin === 'given' ? `given as ${esc(v.filename)}` : `${esc(v.filename)} as written`;
       const warn = v.divergences > 0 || v.maxRhat > 1.01
-        ? ` <span class="warn">(${v.divergences} divergent transitions, max R-hat ${v.maxRhat.toFixed(2)}: estimates may be biased; ${esc(v.advice ?? '')})</span>`
+        ? ` <span class="warn">(${v.divergences} divergent transition${v.divergences === 1 ? '' : 's'}, max R-hat ${v.maxRhat.toFixed(2)}: estimates may be biased; ${esc(v.advice ?? '')})</span>`
         : '';
       const notes = v.notes.length ? `<ul class="note">${v.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
       return `<details${v.origin === 'derived' ? ' open' : ''}><summary>${swatch(k)}: ${origin}; ${v.seconds.toFixed(1)} s, ` +
@@ -72,7 +72,7 @@ ${svg}</div>
 ${groupRows}
 </table>
 <p class="note">Posterior means. shrinkage = 1 − (partial − complete)/(none − complete): 0 keeps the group's own estimate, 1 pools it completely;
-in parentheses when none − complete is under half the no-pooling sd (the ratio is then mostly noise).${hasSize && c.sizeLabel ? ` n = ${esc(c.sizeLabel)}.` : ''}</p>
+in parentheses when none − complete is within 3 Monte Carlo standard errors (the ratio is then noise).${hasSize && c.sizeLabel ? ` n = ${esc(c.sizeLabel)}.` : ''}</p>
 <h2>Population (partial pooling)</h2>
 ${c.population.length ? `<table>\n<tr><th></th><th>mean</th><th>sd</th><th>5%</th><th>95%</th></tr>\n${popRows}\n</table>` : `<p class="note">hstan does not know the mean and sd of ${esc(c.param)}'s prior in this model.</p>`}
 <h2>The three fits</h2>

@@ -50,7 +50,7 @@ export function formatPoolingTable(c: PoolingComparison, options: { sigFigs?: nu
   out.push('Estimates are posterior means; the interval is partial pooling\'s central 90%.');
   out.push('shrinkage = 1 − (partial − complete)/(none − complete): 0 keeps the group\'s own estimate, 1 pools it completely.');
   if (c.groups.some((g) => Number.isFinite(g.shrinkage) && shrinkageIsNoisy(g))) {
-    out.push('(In parentheses: none − complete is under half the no-pooling sd, so the ratio is mostly noise.)');
+    out.push('(In parentheses: none − complete is within 3 Monte Carlo standard errors, so the ratio is noise.)');
   }
   if (hasSize && c.sizeLabel) out.push(`n = ${c.sizeLabel}.`);
   if (c.population.length) {
@@ -70,7 +70,7 @@ export function formatPoolingTable(c: PoolingComparison, options: { sigFigs?: nu
     const v = c.variants[k];
     if (v.divergences > 0 || v.maxRhat > 1.01) {
       out.push(
-        `warning: the ${POOLING_LABELS[k]} fit ${v.divergences > 0 ? `had ${v.divergences} divergent transitions` : ''}${v.divergences > 0 && v.maxRhat > 1.01 ? ' and ' : ''}${v.maxRhat > 1.01 ? `has R-hat up to ${v.maxRhat.toFixed(2)}` : ''}; ` +
+        `warning: the ${POOLING_LABELS[k]} fit ${v.divergences > 0 ? `had ${v.divergences} divergent transition${v.divergences === 1 ? '' : 's'}` : ''}${v.divergences > 0 && v.maxRhat > 1.01 ? ' and ' : ''}${v.maxRhat > 1.01 ? `has R-hat up to ${v.maxRhat.toFixed(2)}` : ''}; ` +
           `its estimates may be biased: ${v.advice ?? 'run `hstan sample` on it for advice'}.`,
       );
     }

@@ -1,14 +1,90 @@
 // Deriving no-pooling and complete-pooling variants from a hierarchical prior: the variants compile,
 // have the expected parameters, and their log densities are the closed forms of the pooled and
 // unpooled models; unsupported forms are refused with a message that says why and what works.
-import { readFileSync } from 'node:fs';
 import { compile } from '../src/model/compile.js';
 import { deriveCompletePooling, deriveNoPooling, analyzeGroupPrior, PoolingError } from '../src/pooling/derive.js';
 
 const data = { J: 8, y: [28, 8, -3, 7, -1, 1, 18, 12], sigma: [15, 10, 16, 11, 9, 11, 10, 18] };
 
-const CENTERED = readFileSync('examples/eight_schools/centered.hstan', 'utf8');
-const NONCENTERED = readFileSync('examples/eight_schools/noncentered.hstan', 'utf8');
+// The programs are written out here (not read from examples/) so their line numbers and layout
+// are fixed.
+const CENTERED = `// Eight schools, centered.
+// Diverges for small tau.
+data {
+  int<lower=0> J;              // number of schools
+  array[J] real y;             // estimated treatment effects
+  array[J] real<lower=0> sigma; // standard errors of the estimates
+}
+parameters {
+  real mu;                     // population mean effect
+  real<lower=0> tau;           // between-school sd
+  array[J] real theta;         // school effects
+}
+model {
+  mu ~ normal(0, 5);
+  tau ~ cauchy(0, 5);
+  theta ~ normal(mu, tau);
+  y ~ normal(theta, sigma);
+}
+`;
+const NONCENTERED = `data {
+  int<lower=0> J;
+  array[J] real y;
+  array[J] real<lower=0> sigma;
+}
+
+parameters {
+  real mu;
+  real<lower=0> tau;
+  vector[J] eta;
+}
+
+transformed parameters {
+  vector[J] theta = mu + tau * eta;
+}
+
+model {
+  mu ~ normal(0, 5);
+  tau ~ cauchy(0, 5);
+  eta ~ std_normal();
+  y ~ normal(theta, sigma);
+}
+`;
+const BETA_PRIOR = `data {
+  int<lower=1> N;
+  int<lower=1> n;
+  array[N] int<lower=0, upper=n> x;
+}
+parameters {
+  real<lower=0> alpha;
+  real<lower=0> beta;
+  vector<lower=0, upper=1>[N] p;
+}
+model {
+  alpha ~ gamma(2, 1);
+  beta ~ gamma(2, 1);
+  p ~ beta(alpha, beta);
+  x ~ binomial(n, p);
+}
+`;
+const LOOP_PRIOR = `data {
+  int<lower=1> N;
+  int<lower=1> J;
+  array[N] int<lower=1, upper=J> county;
+  vector[N] y;
+}
+parameters {
+  vector[J] a;
+  real mu_a;
+  real<lower=0> sigma_a;
+}
+model {
+  for (j in 1:J) {
+    a[j] ~ normal(mu_a, sigma_a);
+  }
+  y ~ normal(a[county], 1);
+}
+`;
 const OFFSET_MULTIPLIER = `data {
   int<lower=0> J;
   array[J] real y;
@@ -123,13 +199,18 @@ describe('what the derivation keeps and says', () => {
     expect(parameterNames(deriveCompletePooling(src, 'theta').source).parameters).toEqual(['mu']);
   });
 
+  test('a new block follows the program\'s spacing between blocks', () => {
+    const v = deriveCompletePooling(OFFSET_MULTIPLIER.replace(/\n}\n/g, '\n}\n\n'), 'theta');
+    expect(v.source).toContain('}\n\ntransformed parameters {\n  vector[J] theta = rep_vector(mu, J); // complete pooling: every group shares mu\n}\n\nmodel {');
+  });
+
   test('the variant is a program a person can read: header, untouched lines kept', () => {
     const v = deriveCompletePooling(CENTERED, 'theta', 'centered.hstan');
     expect(v.source.split('\n').slice(0, 2)).toEqual([
       '// Complete-pooling variant of centered.hstan, derived by `hstan pooling --group theta`:',
       '// every theta[j] equals mu (complete pooling).',
     ]);
-    expect(v.source).toContain('  array[J] real theta = rep_array(mu, J);  // complete pooling: every group shares mu\n');
+    expect(v.source).toContain('}\ntransformed parameters {\n  array[J] real theta = rep_array(mu, J); // complete pooling: every group shares mu\n}\nmodel {');
     expect(v.source).toContain('  real mu;                     // population mean effect\n');
     expect(v.source).not.toContain('between-school sd');
   });
@@ -148,15 +229,15 @@ describe('refusals name the problem and list the supported forms', () => {
   const supported = 'hstan derives them from these forms of the group prior:';
 
   test('a beta prior is not location-scale', () => {
-    const m = refusal(readFileSync('examples/hier_binomial/partial.hstan', 'utf8'), 'p');
-    expect(m).toContain("its prior 'p ~ beta(alpha, beta);' (line 16) is not a location-scale prior");
+    const m = refusal(BETA_PRIOR, 'p');
+    expect(m).toContain("its prior 'p ~ beta(alpha, beta);' (line 14) is not a location-scale prior");
     expect(m).toContain(supported);
     expect(m).toContain('--no-pooling FILE --complete-pooling FILE');
   });
 
   test('a prior written element by element in a loop', () => {
-    const m = refusal(readFileSync('examples/radon/varying_intercepts.hstan', 'utf8'), 'a');
-    expect(m).toContain("its prior 'a[j] ~ normal(mu_a, sigma_a);' (line 27) is stated element by element");
+    const m = refusal(LOOP_PRIOR, 'a');
+    expect(m).toContain("its prior 'a[j] ~ normal(mu_a, sigma_a);' (line 14) is stated element by element");
   });
 
   test('a location that is not a parameter', () => {

@@ -22,3 +22,4 @@ $hstan $here/group_means/partial.hstan --data examples/group_means/data.json --g
 
 # The HTML reports repeat the SVG with the tables; only the figures are kept in the repository.
 rm -f $here/*/*-pooling.html
+sed -i '/^wrote /d' $here/*/table.txt

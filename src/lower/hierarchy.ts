@@ -64,8 +64,14 @@ export function hierarchicalPriors(program: Program): HierarchicalPrior[] {
   });
   // Non-centered by hand: `theta = mu + tau * z` in transformed parameters with z ~ std_normal()/normal(0, 1).
   for (const [name, d] of tps) {
-    const m = d.init && matchAffine(d.init);
-    if (!m || !params.has(m.scale) || !params.has(m.z)) continue;
+    const product = d.init && matchAffine(d.init);
+    if (!product || !params.has(product.scale) || !params.has(product.z)) continue;
+    // `tau * z` and `z * tau` are written both ways: the scale is the scalar, z the container.
+    const isScalar = (n: string) => {
+      const p = params.get(n)!;
+      return p.arrayDims.length === 0 && (p.type.base === 'real' || p.type.base === 'int');
+    };
+    const m = isScalar(product.scale) || !isScalar(product.z) ? product : { ...product, scale: product.z, z: product.scale };
     found.push({
       effect: name,
       location: m.location,

@@ -276,6 +276,7 @@ function adviceFor(run: VariantRun, partial: Program | undefined, param: string,
   if (h?.form === 'centered' && h.location && run.divergences > 0) {
     return `non-center ${param}: declare it with <offset=${h.location}, multiplier=${h.scale}> (the prior stays as written)`;
   }
+  if (run.divergences === 0) return 'run more iterations (--warmup, --samples) so the chains can mix';
   return adaptDelta < 0.99 ? `raise --adapt-delta (now ${adaptDelta}), or run \`hstan sample\` on it for advice` : 'run `hstan sample` on it for advice';
 }
 

@@ -185,15 +185,15 @@ function analyze(source: string, param: string, filename: string): Analysis {
     sizeText: text(source, size.span), source, program, refs: references(program), decl,
   };
   if (h.form === 'transformed') {
-    const m = { z: h.z! };
-    const zDecl = params.get(m.z);
-    if (!zDecl || !groupSize(zDecl)) throw unsupported(param, `'${m.z}' in '${text(source, decl.init!.span)}' is not a parameter vector`);
-    const zPriors = ownPriors(program, m.z);
+    const z = h.z!;
+    const zDecl = params.get(z);
+    if (!zDecl || !groupSize(zDecl)) throw unsupported(param, `'${z}' in '${text(source, decl.init!.span)}' is not a parameter vector`);
+    const zPriors = ownPriors(program, z);
     const standard = zPriors.find(
       (s) => s.kind === 'Tilde' && (s.distribution === 'std_normal' || (s.distribution === 'normal' && isLiteral(s.args[0], 0) && isLiteral(s.args[1], 1))),
     );
-    if (!standard || zPriors.length !== 1) throw unsupported(param, `'${m.z}' needs exactly one prior, '${m.z} ~ std_normal();'`);
-    return { ...base, z: m.z, zPrior: standard };
+    if (!standard || zPriors.length !== 1) throw unsupported(param, `'${z}' needs exactly one prior, '${z} ~ std_normal();'`);
+    return { ...base, z, zPrior: standard };
   }
   const model = (findBlock(program, 'model')?.items ?? []) as Stmt[];
   const tilde = model.find(
@@ -275,7 +275,7 @@ export function deriveCompletePooling(source: string, param: string, filename = 
   } else {
     edits.remove(a.decl.span);
     edits.remove(a.tilde!.span);
-    insertTransformed(a, edits, `${declType(a)} ${param} = ${fill};  // complete pooling: every group shares ${a.location}`);
+    insertTransformed(a, edits, `${declType(a)} ${param} = ${fill}; // complete pooling: every group shares ${a.location}`);
     notes.push(`${param} is now a transformed parameter, ${fill}; its prior '${text(source, a.tilde!.span)}' is removed`);
     dropUnused(a, edits, priorArgParams(a).filter((n) => n !== a.location), notes);
   }
@@ -348,5 +348,7 @@ function insertTransformed(a: Analysis, edits: SourceEdits, line: string): void 
     return;
   }
   const params = findBlock(a.program, 'parameters')!;
-  edits.insert(params.span.end.offset, `\ntransformed parameters {\n  ${line}\n}`);
+  // Separate the new block from its neighbours as the program separates its blocks.
+  const gap = /^\r?\n[ \t]*\r?\n/.test(a.source.slice(params.span.end.offset)) ? '\n\n' : '\n';
+  edits.insert(params.span.end.offset, `${gap}transformed parameters {\n  ${line}\n}`);
 }

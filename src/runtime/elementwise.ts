@@ -2,7 +2,7 @@
 // computed alongside the value. Every scalar function and every univariate density is
 // written once as a scalar kernel and lifted here over shapes and chains.
 import { Tensor, Value, adjoint, Shape } from './tensor.js';
-import { batchedOutput, chains, record } from './tape.js';
+import { batchedOutput, chains, record, zeros } from './tape.js';
 import { RuntimeError } from './errors.js';
 
 /**
@@ -118,7 +118,7 @@ export function mapElementwise(args: readonly Value[], kernel: Kernel, what: str
   const partials: (Float64Array | null)[] = new Array(k);
   for (let j = 0; j < k; j++) {
     const a = args[j];
-    partials[j] = typeof a !== 'number' && a.batched ? new Float64Array(C * n) : null;
+    partials[j] = typeof a !== 'number' && a.batched ? zeros(C * n) : null;
   }
   for (let c = 0; c < C; c++) {
     for (let j = 0; j < k; j++) pos[j] = c * cs[j];
@@ -190,7 +190,7 @@ export function sumElementwise(args: readonly Value[], kernel: Kernel, what: str
   const partials: (Float64Array | null)[] = new Array(k);
   for (let j = 0; j < k; j++) {
     const a = args[j];
-    partials[j] = typeof a !== 'number' && a.batched ? new Float64Array(a.val.length) : null;
+    partials[j] = typeof a !== 'number' && a.batched ? zeros(a.val.length) : null;
   }
   if (k === 3) sum3(C, n, kernel, partials, out.val);
   else sumK(C, n, k, kernel, partials, out.val);

@@ -1,7 +1,7 @@
 // Core differentiable ops the generated code calls directly: arithmetic, matrix products,
 // indexing (gather / scatter), packing scalars into containers, reductions.
 import { Tensor, Value, adjoint, isBatched, Shape, sizeOf } from './tensor.js';
-import { batchedOutput, chains, record } from './tape.js';
+import { batchedOutput, chains, record, zeros } from './tape.js';
 import { arithmetic, mapElementwise, Kernel } from './elementwise.js';
 import { FatalRuntimeError, RuntimeError } from './errors.js';
 
@@ -51,7 +51,7 @@ function scalarBinary(a: Value, b: Value, f: ScalarFn, fa: (x: number, y: number
   const C = chains();
   const A = ab ? (a as Tensor).val : null;
   const B = bb ? (b as Tensor).val : null;
-  const out = new Tensor([], new Float64Array(C), true);
+  const out = new Tensor([], zeros(C), true);
   const O = out.val;
   for (let c = 0; c < C; c++) O[c] = f(A ? A[c] : av, B ? B[c] : bv);
   record(() => {
@@ -428,7 +428,9 @@ function flatOffsets(shape: Shape, specs: readonly IndexSpec[]): Int32Array {
 export function copy(x: Value): Value {
   if (typeof x === 'number') return x;
   if (!x.batched) return new Tensor(x.shape, x.val.slice(), false);
-  const out = new Tensor(x.shape, x.val.slice(), true);
+  const val = zeros(x.val.length);
+  val.set(x.val);
+  const out = new Tensor(x.shape, val, true);
   record(() => {
     if (out.adj === null) return;
     const gx = adjoint(x);
@@ -440,7 +442,7 @@ export function copy(x: Value): Value {
 /** A local container of `shape` filled with NaN (Stan's initial value), batched when it will hold parameter values. */
 export function declare(shape: Shape, batched: boolean): Tensor {
   const size = sizeOf(shape);
-  const val = new Float64Array((batched ? chains() : 1) * size).fill(NaN);
+  const val = (batched ? zeros(chains() * size) : new Float64Array(size)).fill(NaN);
   return new Tensor(shape, val, batched);
 }
 
@@ -449,7 +451,7 @@ export function toBatched(x: Value, shape: Shape): Tensor {
   const size = sizeOf(shape);
   const C = chains();
   if (typeof x !== 'number' && x.batched) return copy(x) as Tensor;
-  const out = new Tensor(shape, new Float64Array(C * size), true);
+  const out = new Tensor(shape, zeros(C * size), true);
   for (let c = 0; c < C; c++) {
     for (let k = 0; k < size; k++) out.val[c * size + k] = typeof x === 'number' ? x : x.val[x.size === 1 ? 0 : k];
   }

@@ -61,10 +61,10 @@ export function register(program: Command): void {
     .option('--sig-figs <n>', 'significant figures in the table', intOption('--sig-figs', 1), 3)
     .option('-q, --quiet', 'no progress messages')
     .addHelpText('after', `
-Variants are derived from these forms of the prior on PARAM (else give both as files):
-  PARAM ~ normal(MU, TAU);                    PARAM a parameter vector/array
-  vector<offset=MU, multiplier=TAU>[J] PARAM;  with PARAM ~ normal(MU, TAU);
-  vector[J] PARAM = MU + TAU * Z;              with Z ~ std_normal();
+Variants not given as files are derived from the prior on PARAM, written in one of these forms:
+  PARAM ~ normal(MU, TAU);                      PARAM a parameter vector or array
+  vector<offset=MU, multiplier=TAU>[J] PARAM;   with PARAM ~ normal(MU, TAU);
+  vector[J] PARAM = MU + TAU * Z;               with Z ~ std_normal();
 Complete pooling sets every PARAM[j] to MU; no pooling gives each PARAM[j] a normal(0, WIDE) prior.`)
     .action(
       action((model: string, flags: PoolingFlags) => {

@@ -53,17 +53,20 @@ export function timeGradient(instance: ModelInstance, chains: number, options: G
   const started = performance.now();
   let perCallMs = timeCalls(call, 1).wallMs;
   const blocks: number[] = [];
+  const walls: number[] = [];
   while (performance.now() - started < maxWarmupMs) {
     const calls = Math.max(1, Math.round(batchMs / 2 / perCallMs));
     const t = timeCalls(call, calls);
     perCallMs = t.wallMs / calls;
+    walls.push(perCallMs);
     blocks.push(t.cpuUs / calls);
     if (performance.now() - started >= warmupMs && blocks.length >= 6) {
       const best = Math.min(...blocks);
       if (Math.max(...blocks.slice(-3)) <= 1.15 * best) break;
     }
   }
-  const callsPerBatch = Math.max(3, Math.round(batchMs / perCallMs));
+  // Size batches by the recent best: one slow block (another process's turn) must not shrink them.
+  const callsPerBatch = Math.max(3, Math.round(batchMs / Math.min(...walls.slice(-3))));
 
   const wall: number[] = [];
   const cpu: number[] = [];

@@ -78,7 +78,8 @@ export function liftLoop(loop: For, host: LoopHost): string[] | null {
     `{ // vectorized: for (${loop.variable} in ...)`,
     `  const $lo = ${lo}, $hi = ${hi};`,
     `  if ($hi >= $lo) {`,
-    `    const $iv = $.rangeTensor($lo, $hi), $slice = { from: $lo, to: $hi }, $len = $hi - $lo + 1;`,
+    // The loop variable as a vector only when the body reads it as a value (not just as `x[i]`).
+    `    ${lines.some((l) => l.includes('$iv')) ? 'const $iv = $.rangeTensor($lo, $hi); ' : ''}const $slice = { from: $lo, to: $hi }, $len = $hi - $lo + 1;`,
     ...lines.map((l) => '    ' + l),
     '  }',
     '}',

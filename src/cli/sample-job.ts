@@ -25,6 +25,8 @@ export interface SampleJob {
   thin: number;
   outputDir: string;
   format: 'csv' | 'json';
+  /** 'js' (hstan's float64 kernels) or a TF.js backend to evaluate the density through. */
+  backend: string;
   sigFigs?: number;
   summarySigFigs: number;
   all: boolean;
@@ -41,13 +43,19 @@ async function run(job: SampleJob, post: (m: JobMessage) => void): Promise<void>
   const model = await loadModelFile(job.model);
   const data = job.data ? parseDataJson(readFileSync(job.data, 'utf8'), job.data) : {};
   const instance = model.instantiate(data);
+  let density;
+  if (job.backend !== 'js') {
+    const tfjs = await import('../model/tfjs.js');
+    await tfjs.useBackend(job.backend as 'cpu' | 'wasm' | 'node');
+    density = tfjs.tfjsDensity(instance);
+  }
   const inits = job.init ? parseDataJson(readFileSync(job.init, 'utf8'), job.init) : undefined;
   let last = 0;
   const { fit, files } = sampleInstance(
     instance,
     model.name,
     {
-      chains: job.chains, warmup: job.warmup, samples: job.samples, seed: job.seed, adaptDelta: job.adaptDelta,
+      density, chains: job.chains, warmup: job.warmup, samples: job.samples, seed: job.seed, adaptDelta: job.adaptDelta,
       maxTreedepth: job.maxTreedepth, metric: job.metric, initRadius: job.initRadius, thin: job.thin, inits,
       outputDir: job.outputDir, sigFigs: job.sigFigs, dataFile: job.data,
       shouldStop: () => Atomics.load(job.stop, 0) === 1,

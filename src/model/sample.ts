@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { runNuts } from '../inference/index.js';
-import type { NutsOptions, ProgressInfo } from '../inference/types.js';
+import type { BatchedLogDensity, NutsOptions, ProgressInfo } from '../inference/types.js';
 import { SAMPLER_STAT_NAMES, statValues } from '../inference/types.js';
 import { Random } from '../runtime/random.js';
 import { StanCsvWriter } from '../output/stan-csv.js';
@@ -14,6 +14,8 @@ import { RuntimeError } from '../runtime/errors.js';
 import type { ModelHints } from '../diagnostics/index.js';
 
 export interface SampleOptions {
+  /** Evaluate the log density through this instead of the instance's own float64 kernels (e.g. a TF.js backend). */
+  density?: BatchedLogDensity;
   chains?: number;
   warmup?: number;
   samples?: number;
@@ -101,7 +103,7 @@ export function sampleInstance(
   };
   let result;
   try {
-    result = runNuts(instance, nutsOptions);
+    result = runNuts(options.density ?? instance, nutsOptions);
   } finally {
     if (writers && result === undefined) for (const w of writers) w.close();
   }

@@ -13,6 +13,7 @@ export class BackendError extends Error {
   }
 }
 import type { ModelInstance } from './instance.js';
+import type { BatchedLogDensity } from '../inference/types.js';
 
 export type BackendName = 'cpu' | 'wasm' | 'node';
 
@@ -90,4 +91,25 @@ export function tfLogDensityAt(instance: ModelInstance, options: { jacobian?: bo
     return { value: tf.scalar(lp[0]), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]) };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return (u) => op(u) as tf.Scalar;
+}
+
+/**
+ * The sampler's density interface evaluated through the TF.js op on the current backend:
+ * values and gradients cross into float32 tensors and back, as a TF.js-hosted model would.
+ */
+export function tfjsDensity(instance: ModelInstance): BatchedLogDensity {
+  const f = tfLogDensity(instance);
+  const D = instance.dimension;
+  return {
+    dimension: D,
+    logDensityGradient(U: Float64Array, n: number, lp: Float64Array, grad: Float64Array): void {
+      tf.tidy(() => {
+        const x = tf.tensor2d(Float32Array.from(U.subarray(0, n * D)), [n, D], 'float32');
+        // Seeding with dy = 1 per chain means TF.js needs only our op's gradient (tfjs-core registers none).
+        const g = tf.grad((u: tf.Tensor) => f(u as tf.Tensor2D))(x, tf.ones([n]));
+        lp.set(f(x).dataSync());
+        grad.set(g.dataSync());
+      });
+    },
+  };
 }

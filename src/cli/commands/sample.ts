@@ -10,7 +10,7 @@ import { intOption, numberOption, UsageError } from '../fail.js';
 interface SampleFlags {
   data?: string; chains: number; warmup: number; samples: number; seed?: number; adaptDelta: number;
   maxTreedepth: number; metric: string; init?: string; initRadius: number; thin: number; outputDir: string;
-  format: string; sigFigs?: number; quiet?: boolean; all?: boolean;
+  format: string; sigFigs?: number; quiet?: boolean; all?: boolean; backend: string;
 }
 
 function progressLine(p: ProgressInfo, total: number): string {
@@ -81,17 +81,19 @@ export function register(program: Command): void {
     .option('--thin <n>', 'keep every n-th draw', intOption('--thin', 1), 1)
     .option('--output-dir <dir>', 'where Stan CSV files go', 'output')
     .option('--format <fmt>', 'csv, or json to write the draws as JSON too', 'csv')
+    .option('--backend <name>', "js (hstan's float64 kernels, fastest), or cpu | wasm | node to evaluate the density through a TF.js op (float32)", 'js')
     .option('--sig-figs <n>', 'significant figures in the summary', intOption('--sig-figs', 1))
     .option('--all', 'show every element of large containers in the summary')
     .option('-q, --quiet', 'no progress lines')
     .action(async (model: string, flags: SampleFlags) => {
       try {
         if (flags.metric !== 'diag' && flags.metric !== 'dense') throw new UsageError(`--metric must be diag or dense, got '${flags.metric}'`);
+        if (!['js', 'cpu', 'wasm', 'node'].includes(flags.backend)) throw new UsageError(`--backend must be js, cpu, wasm or node, got '${flags.backend}'`);
         if (flags.format !== 'csv' && flags.format !== 'json') throw new UsageError(`--format must be csv or json, got '${flags.format}'`);
         const job: SampleJob = {
           model, data: flags.data, init: flags.init, chains: flags.chains, warmup: flags.warmup, samples: flags.samples,
           seed: flags.seed, adaptDelta: flags.adaptDelta, maxTreedepth: flags.maxTreedepth, metric: flags.metric,
-          initRadius: flags.initRadius, thin: flags.thin, outputDir: flags.outputDir, format: flags.format,
+          initRadius: flags.initRadius, thin: flags.thin, outputDir: flags.outputDir, format: flags.format, backend: flags.backend,
           summarySigFigs: flags.sigFigs ?? 3, all: !!flags.all, stop: new Int32Array(new SharedArrayBuffer(4)),
         };
         process.exitCode = await runSampleJob(job, { quiet: !!flags.quiet, out: process.stdout });

@@ -8,7 +8,7 @@ import { findBlock } from '../frontend/ast.js';
 import type { StanType } from '../check/types.js';
 import { exprText } from '../check/expressions.js';
 import { varName, funName, str, num, Writer } from './emit.js';
-import { elementAssigned, parameterLocals } from './scan.js';
+import { elementAssigned, parameterLocals, forEachStmt } from './scan.js';
 import { liftLoop } from './vectorize.js';
 
 export class LoweringError extends Error {
@@ -51,7 +51,6 @@ export class CodeGenerator {
   private tmp = 0;
   /** Name of the JS array collecting target terms in the current context, or null where `target +=` is illegal. */
   private target: string | null = null;
-  private inGenerated = false;
 
   constructor(private readonly program: Program) {}
 
@@ -134,7 +133,6 @@ export class CodeGenerator {
       w.open('function generate($u) {');
       this.unit = { mutable: elementAssigned([...tp, ...gq]), parameterValued: new Set() };
       this.target = null;
-      this.inGenerated = true;
       this.emitParams(params, 'null');
       for (const s of tp) this.stmt(s, { topLevel: true });
       for (const s of tp) if (s.kind === 'VarDecl') this.checkDeclared(s, 'transformed parameters');
@@ -143,7 +141,6 @@ export class CodeGenerator {
       const outs = [...params, ...tp, ...gq].filter((s): s is VarDecl => s.kind === 'VarDecl');
       w.line(`return [${outs.map((o) => varName(o.name)).join(', ')}];`);
       w.close();
-      this.inGenerated = false;
 
       // Output columns: sizes of TP and GQ variables are data-only expressions.
       const outSpecs = outs.map((o) => this.declSpec(o));
@@ -226,7 +223,7 @@ export class CodeGenerator {
       mutable: elementAssigned(body.statements),
       // Inside a function, whether values are batched is known only at run time: treat every
       // real local as possibly parameter-valued (declare() makes it batched only when taping).
-      parameterValued: new Set(collectLocalNames(body.statements)),
+      parameterValued: localNames(body.statements),
     };
     this.target = f.name.endsWith('_lp') ? '$t.terms' : null;
     this.w.open(`function ${funName(f.name, overload)}(${args.join(', ')}) {`);
@@ -598,19 +595,12 @@ function sameFunType(p: { base: string; arrayDims: number }, t: StanType): boole
   return p.arrayDims === 0 && p.base === t.kind;
 }
 
-function collectLocalNames(stmts: readonly Stmt[]): string[] {
-  const names: string[] = [];
-  const visit = (s: Stmt) => {
-    if (s.kind === 'VarDecl') names.push(s.name);
-    if (s.kind === 'Block') s.statements.forEach(visit);
-    if (s.kind === 'For' || s.kind === 'ForEach' || s.kind === 'While') visit(s.body);
-    if (s.kind === 'If') {
-      visit(s.then);
-      if (s.otherwise) visit(s.otherwise);
-    }
-    if (s.kind === 'Profile') s.body.statements.forEach(visit);
-  };
-  stmts.forEach(visit);
+/** Names of every local declared in a function body, nested blocks included. */
+function localNames(stmts: readonly Stmt[]): Set<string> {
+  const names = new Set<string>();
+  forEachStmt(stmts, (s) => {
+    if (s.kind === 'VarDecl') names.add(s.name);
+  });
   return names;
 }
 

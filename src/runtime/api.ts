@@ -8,7 +8,7 @@ import { builtin } from '../../stdlib/impl/index.js';
 import type { RuntimeValue, CallContext } from '../../stdlib/impl/types.js';
 import type { StanType } from '../check/types.js';
 import type { Random } from './random.js';
-import { declShape, checkBounds, checkStructure, DeclSpec, DataError } from './data.js';
+import { declShape, checkBounds, checkStructure, DeclSpec, DataError, baseRank } from './data.js';
 
 export { readData, declShape, extraData } from './data.js';
 export { add, sub, elemMul, elemDiv, neg, pow, matmul, transpose, intDiv, intMod, index, index1, copy, sum } from './ops.js';
@@ -214,14 +214,8 @@ export function checkConstraint(
 
 function dataBound(b: Value | undefined): number | Tensor | undefined {
   if (b === undefined || typeof b === 'number' || !b.batched) return b;
-  // A bound that depends on parameters: checked against chain 0's bound only when chains agree.
+  // A bound that depends on parameters is taken from chain 0: per-chain bounds are not checked per chain yet.
   return new Tensor(b.shape, b.val.slice(0, b.size), false);
-}
-
-function baseRank(base: string): number {
-  if (base === 'int' || base === 'real') return 0;
-  if (['vector', 'row_vector', 'simplex', 'ordered', 'positive_ordered', 'unit_vector', 'sum_to_zero_vector'].includes(base)) return 1;
-  return 2;
 }
 
 function sizesFor(base: string, shape: number[]): number[] {

@@ -41,6 +41,12 @@ function baseDims<T>(base: string, sizes: readonly T[]): T[] {
   return [a, b];
 }
 
+/** How many trailing dimensions a base type has: 0 for scalars, 1 for vector-like, 2 for matrix-like. */
+export function baseRank(base: string): number {
+  if (base === 'int' || base === 'real') return 0;
+  return VECTOR_LIKE.has(base) ? 1 : 2;
+}
+
 /** The per-element shape of a declared base type. */
 export function baseShape(spec: DeclSpec): number[] {
   return baseDims(spec.base, spec.sizes);

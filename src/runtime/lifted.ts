@@ -4,9 +4,8 @@ import { mapElementwise, Kernel } from './elementwise.js';
 import { RuntimeError } from './errors.js';
 import { specs as continuous } from '../../stdlib/impl/continuous.js';
 import { specs as discrete } from '../../stdlib/impl/discrete.js';
-import type { UnivariateSpec } from '../../stdlib/impl/univariate.js';
-import { real } from '../../stdlib/impl/dist-checks.js';
-import { add, elemMul } from './ops.js';
+import { prepare, type UnivariateSpec } from '../../stdlib/impl/univariate.js';
+import { add } from './ops.js';
 
 /** A per-iteration local's starting value: `x` repeated for each of `n` iterations. */
 export function broadcast(x: Value, n: number): Value {
@@ -21,21 +20,13 @@ export function pointwiseDensity(name: string, args: readonly Value[]): Value {
   const family = name.replace(/_(lpdf|lupdf|lpmf|lupmf)$/, '');
   const spec: UnivariateSpec | undefined = continuous[family] ?? discrete[family];
   if (!spec) throw new RuntimeError(`internal: no pointwise form of ${name}`);
-  const vals = args.map((a) => real(a, name));
-  for (let i = 0; i < spec.args.length; i++) for (const check of spec.args[i].checks) check(name, spec.args[i].name, vals[i]);
-  if (spec.relations) spec.relations(name, vals);
+  const vals = prepare(name, args, spec.args, spec.relations);
   let lp = mapElementwise(vals, spec.density, name);
   if (spec.constant) {
     const cargs = spec.constant.args.map((k) => vals[k]);
     lp = add(lp, mapElementwise(cargs, spec.constant.kernel, name));
   }
   return lp;
-}
-
-/** Families with a pointwise form. */
-export function hasPointwise(name: string): boolean {
-  const family = name.replace(/_(lpdf|lupdf|lpmf|lupmf)$/, '');
-  return family in continuous || family in discrete;
 }
 
 /** log(theta * exp(a) + (1 - theta) * exp(b)), elementwise. */
@@ -56,4 +47,3 @@ export function logMix3(theta: Value, a: Value, b: Value): Value {
   return mapElementwise([theta, a, b], logMixK, 'log_mix');
 }
 
-export { elemMul };

@@ -45,7 +45,8 @@ export interface UnivariateSpec {
 
 type Relations = UnivariateSpec['relations'];
 
-function prepare(fn: string, args: readonly RuntimeValue[], specs: readonly ArgSpec[], relations: Relations): Value[] {
+/** Arguments as reals, checked one by one, for consistent sizes and against each other — Stan's order. */
+export function prepare(fn: string, args: readonly RuntimeValue[], specs: readonly ArgSpec[], relations: Relations): Value[] {
   if (args.length !== specs.length) {
     throw new RuntimeError(`${fn}: expected ${specs.length} arguments, got ${args.length}`);
   }

@@ -10,6 +10,7 @@ import { exprText } from '../check/expressions.js';
 import { varName, funName, str, num, Writer } from './emit.js';
 import { elementAssigned, parameterLocals, forEachStmt } from './scan.js';
 import { liftLoop } from './vectorize.js';
+import { lowerScalarDensity } from './scalar.js';
 
 export class LoweringError extends Error {
   constructor(message: string, readonly line: number, readonly column: number) {
@@ -52,7 +53,7 @@ export class CodeGenerator {
   /** Name of the JS array collecting target terms in the current context, or null where `target +=` is illegal. */
   private target: string | null = null;
 
-  constructor(private readonly program: Program) {}
+  constructor(readonly program: Program) {}
 
   lower(): LoweredProgram {
     const out = new Writer();
@@ -129,6 +130,13 @@ export class CodeGenerator {
       w.line('return $T;');
       w.close();
 
+      // The same density for one chain at a time on the scalar tape, when the program allows.
+      this.unit = { mutable: elementAssigned([...tp, ...model]), parameterValued: new Set() };
+      this.target = null;
+      const scalar = lowerScalarDensity(this, params, tp, model);
+      if ('code' in scalar) for (const line of scalar.code.split('\n')) w.line(line);
+      const scalarField = 'code' in scalar ? 'scalarDensity' : `scalarUnsupported: ${str(scalar.unsupported)}`;
+
       // Generated quantities for one draw (values only, no tape).
       w.open('function generate($u) {');
       this.unit = { mutable: elementAssigned([...tp, ...gq]), parameterValued: new Set() };
@@ -144,7 +152,7 @@ export class CodeGenerator {
 
       // Output columns: sizes of TP and GQ variables are data-only expressions.
       const outSpecs = outs.map((o) => this.declSpec(o));
-      w.line(`return { layout: $layout, outputs: [${outSpecs.join(', ')}], logDensity, generate };`);
+      w.line(`return { layout: $layout, outputs: [${outSpecs.join(', ')}], logDensity, generate, ${scalarField} };`);
       w.close('};');
     });
   }
@@ -173,7 +181,7 @@ export class CodeGenerator {
    * source line; with `sizeText`, also the sizes' source text for data and init messages
    * (left out elsewhere: local declarations are evaluated in the hot path).
    */
-  private declSpec(d: VarDecl, sizeText = false): string {
+  declSpec(d: VarDecl, sizeText = false): string {
     const t = d.type;
     const parts = [
       `name: ${str(d.name)}`,
@@ -333,12 +341,23 @@ export class CodeGenerator {
     void ctx;
   }
 
+  /** A variable of the data or transformed data block. */
+  isBlockData(name: string): boolean {
+    return [...this.stmtsOf('data'), ...this.stmtsOf('transformed data')].some((s) => s.kind === 'VarDecl' && s.name === name);
+  }
+
+  /** A data-only statement of the scalar density, lowered as here (see scalar.ts). */
+  stmtInScalar(s: Stmt, w: Writer): void {
+    const text = this.withWriter(() => this.stmt(s, { topLevel: false }));
+    for (const line of text.split('\n')) if (line.trim() !== '') w.line(line);
+  }
+
   private body(s: Stmt): void {
     if (s.kind === 'Block') for (const x of s.statements) this.stmt(x, { topLevel: false });
     else this.stmt(s, { topLevel: false });
   }
 
-  private cond(e: Expr): string {
+  cond(e: Expr): string {
     return isInt(typeOf(e)) && e.origin !== 'parameter' ? `(${this.expr(e)}) !== 0` : `$.truth(${this.expr(e)})`;
   }
 
@@ -536,7 +555,7 @@ export class CodeGenerator {
     return this.userFunctionFor(e, name, e.resolved!.argTypes);
   }
 
-  private userFunctionFor(node: { span: Call['span'] }, name: string, want: readonly StanType[]): string {
+  userFunctionFor(node: { span: Call['span'] }, name: string, want: readonly StanType[]): string {
     const defs = (findBlock(this.program, 'functions')?.items ?? []).filter(
       (i): i is FunctionDef => i.kind === 'FunctionDef' && i.name === name && !!i.body,
     );

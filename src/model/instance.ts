@@ -5,6 +5,7 @@ import { beginTape, endTape, backpropagate } from '../runtime/tape.js';
 import { ChainsDiverge, FatalRuntimeError, RejectError, RuntimeError } from '../runtime/errors.js';
 import * as $ from '../runtime/api.js';
 import { declShape, DeclSpec } from '../runtime/data.js';
+import { T } from '../runtime/scalar/tape.js';
 import type { Random } from '../runtime/random.js';
 import type { BatchedLogDensity } from '../inference/types.js';
 import type { ParamLayout } from '../runtime/parameters.js';
@@ -16,6 +17,10 @@ export interface Lowered {
   outputs: DeclSpec[];
   logDensity(u: Tensor, jacobian: boolean): Value[];
   generate(u: Tensor): unknown[];
+  /** The same log density for one chain on the scalar tape (absent when the program needs the batched one). */
+  scalarDensity?: (jacobian: boolean) => void;
+  /** Why the scalar density is absent. */
+  scalarUnsupported?: string;
   notes?: string[];
 }
 
@@ -91,7 +96,27 @@ export class ModelInstance implements BatchedLogDensity {
     return { logDensity: lp[0], gradient: grad };
   }
 
+  /**
+   * Which log-density implementation runs: 'scalar' (one chain at a time on the scalar tape,
+   * the default when the program allows it) or 'batched' (all chains through batched ops).
+   */
+  get densityBackend(): 'scalar' | 'batched' {
+    return this.lowered.scalarDensity && !this.forceBatched ? 'scalar' : 'batched';
+  }
+
+  /** Why the scalar density is not available (null when it is). */
+  get scalarUnsupported(): string | null {
+    return this.lowered.scalarDensity ? null : (this.lowered.scalarUnsupported ?? 'not lowered');
+  }
+
+  /** Use the batched density even when the scalar one exists (for comparisons). */
+  forceBatched = false;
+
   private evaluate(U: Float64Array, n: number, lp: Float64Array, grad: Float64Array | null, jacobian: boolean): void {
+    if (this.lowered.scalarDensity && !this.forceBatched) {
+      this.evaluateScalar(this.lowered.scalarDensity, U, n, lp, grad, jacobian);
+      return;
+    }
     const D = this.dimension;
     $.setPrinting(this.printing);
     try {
@@ -128,6 +153,32 @@ export class ModelInstance implements BatchedLogDensity {
       }
     } finally {
       endTape();
+      $.setPrinting(true);
+    }
+  }
+
+  private evaluateScalar(
+    density: (jacobian: boolean) => void, U: Float64Array, n: number, lp: Float64Array, grad: Float64Array | null, jacobian: boolean,
+  ): void {
+    const D = this.dimension;
+    $.setPrinting(this.printing);
+    try {
+      for (let c = 0; c < n; c++) {
+        const row = U.subarray(c * D, (c + 1) * D);
+        try {
+          T.reset(row, D);
+          density(jacobian);
+          lp[c] = T.lp;
+          if (grad) T.gradient(grad.subarray(c * D, (c + 1) * D));
+        } catch (e) {
+          endTape();
+          if (!(e instanceof RuntimeError || e instanceof RejectError)) throw e;
+          lp[c] = -Infinity;
+          grad?.fill(0, c * D, (c + 1) * D);
+          this.lastRejection = e.message;
+        }
+      }
+    } finally {
       $.setPrinting(true);
     }
   }

@@ -15,6 +15,7 @@ export { add, sub, elemMul, elemDiv, neg, pow, matmul, transpose, intDiv, intMod
 export { truth, compare, reject, fatal } from './control.js';
 export { layout, param } from './parameters.js';
 export { broadcast, pointwiseDensity, logMix3 } from './lifted.js';
+export * as S from './scalar/index.js';
 import { show } from './control.js';
 
 /** The `_rng` stream of the current generated-quantities evaluation. */

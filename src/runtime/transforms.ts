@@ -123,11 +123,11 @@ export class PreparedVariable {
   readonly shape: number[];
   /** Number of unconstrained values the variable reads. */
   readonly unconstrainedSize: number;
-  private readonly elem: number;
-  private readonly count: number;
-  private readonly structured: Structured | null;
+  readonly elem: number;
+  readonly count: number;
+  readonly structured: Structured | null;
   /** For bounded matrices: the column-major input position of each row-major element. */
-  private readonly positions: Int32Array | null;
+  readonly positions: Int32Array | null;
 
   constructor(readonly spec: VariableSpec) {
     const sizes = sizesOf(spec);
@@ -140,7 +140,7 @@ export class PreparedVariable {
     this.unconstrainedSize = this.count * (this.structured === null ? this.elem : this.structured.free);
   }
 
-  private kindOf(bounds: Bounds | null | undefined): BoundKind | null {
+  kindOf(bounds: Bounds | null | undefined): BoundKind | null {
     const b = bounds ?? {};
     const has = {
       lower: b.lower !== undefined,

@@ -53,6 +53,18 @@ export const checkNotNan = (fn: string, name: string, x: Value) => checkEach(fn,
 export const checkNonnegative = (fn: string, name: string, x: Value) =>
   checkEach(fn, name, x, isNonnegative, '>= 0!');
 
+/**
+ * The element predicate of each standard check, for callers that test scalars in a hot loop and
+ * call the check itself only to throw its message.
+ */
+export const scalarPredicates = new Map<(fn: string, name: string, x: Value) => void, (v: number) => boolean>([
+  [checkPositive, isPositive],
+  [checkPositiveFinite, isPositiveFinite],
+  [checkFinite, isFinite_],
+  [checkNotNan, isNotNan],
+  [checkNonnegative, isNonnegative],
+]);
+
 /** Inclusive bounds, Stan's check_bounded wording. */
 export function checkBounded(fn: string, name: string, x: Value, lo: number, hi: number): void {
   checkEach(fn, name, x, (v) => v >= lo && v <= hi, `in the interval [${show(lo)}, ${show(hi)}]`);

@@ -8,6 +8,7 @@ import { RuntimeError, ChainsDiverge, domainError } from '../../src/runtime/erro
 import { sum as opsSum } from '../../src/runtime/ops.js';
 import * as S from '../../src/runtime/special.js';
 import type { Builtin, BuiltinTable } from './types.js';
+import { withScalarForm } from './types.js';
 import { chainOp, val, ten, isIntTyped, typeOf } from './lift.js';
 
 const LN2 = Math.LN2;
@@ -32,24 +33,27 @@ function unary(
     if (d) d[0] = df(a, v);
     return v;
   };
-  return (args) => {
+  return withScalarForm((args) => {
     const a = val(args[0], name);
     if (typeof a === 'number') {
       if (check) check(a);
       return f(a);
     }
     return mapElementwise([a], kernel, name);
-  };
+  }, { kernel });
 }
 
 /** A kernel over k arguments, lifted element-wise (scalars broadcast against containers). */
 function lifted(name: string, kernel: Kernel): Builtin {
-  return (args) =>
-    mapElementwise(
-      args.map((a) => val(a, name)),
-      kernel,
-      name,
-    );
+  return withScalarForm(
+    (args) =>
+      mapElementwise(
+        args.map((a) => val(a, name)),
+        kernel,
+        name,
+      ),
+    { kernel },
+  );
 }
 
 /**

@@ -20,3 +20,25 @@ export interface CallContext {
 export type Builtin = (args: readonly RuntimeValue[], ctx: CallContext) => RuntimeValue;
 
 export type BuiltinTable = Record<string, Builtin>;
+
+/**
+ * What the scalar backend (src/runtime/scalar) needs to run a built-in natively, attached to
+ * the built-in: its element kernel (element-wise functions) or its density spec (univariate
+ * log densities). Built-ins without it run through the scalar backend's bridge.
+ */
+export interface ScalarForm {
+  kernel?: import('../../src/runtime/elementwise.js').Kernel;
+  density?: {
+    args: readonly { name: string; checks: readonly ((fn: string, name: string, x: Value) => void)[] }[];
+    kernel: import('../../src/runtime/elementwise.js').Kernel;
+    relations?: (fn: string, vals: readonly Value[]) => void;
+    constant?: { args: readonly number[]; kernel: import('../../src/runtime/elementwise.js').Kernel };
+  };
+}
+
+export type WithScalarForm = Builtin & { scalar?: ScalarForm };
+
+/** `fn` with its scalar form attached. */
+export function withScalarForm(fn: Builtin, form: ScalarForm): WithScalarForm {
+  return Object.assign(fn, { scalar: form });
+}

@@ -11,6 +11,7 @@ import { shiftInPlace } from './fused.js';
 import { RuntimeError } from '../../src/runtime/errors.js';
 import { checkConsistentSizes, real } from './dist-checks.js';
 import type { Builtin, BuiltinTable, RuntimeValue } from './types.js';
+import { withScalarForm } from './types.js';
 
 /** A domain check of one argument: `(fn, argument name, value)`, throws Stan's message. */
 export type Check = (fn: string, name: string, x: Value) => void;
@@ -65,8 +66,9 @@ function densityBuiltin(
   relations?: Relations,
   constant?: UnivariateSpec['constant'],
 ): Builtin {
-  if (!constant) return (args) => sumElementwise(prepare(fn, args, specs, relations), kernel, fn);
-  return (args) => {
+  const form = { density: { args: specs, kernel, relations, constant } };
+  if (!constant) return withScalarForm((args) => sumElementwise(prepare(fn, args, specs, relations), kernel, fn), form);
+  return withScalarForm((args) => {
     const vals = prepare(fn, args, specs, relations);
     const v = sumElementwise(vals, kernel, fn);
     const sub = constant.args.map((i) => vals[i]);
@@ -76,7 +78,7 @@ function densityBuiltin(
     if (n === 0) return v;
     const k = (sumElementwise(sub, constant.kernel, fn) as number) * (n / broadcastLength(sub, fn));
     return shiftInPlace(v, k);
-  };
+  }, form);
 }
 
 const expK: Kernel = (x, d) => {

@@ -254,6 +254,15 @@ const cases: Case[] = [
     start: [0.3, -1, 2, 0.1, -0.5],
   },
   {
+    // Above 32 dimensions the transition copies vectors with TypedArray.set instead of loops.
+    name: '40-D standard normal, diag metric',
+    density: () => standardNormal(40),
+    metric: () => new DiagMetric(Float64Array.from({ length: 40 }, (_, i) => 0.5 + (i % 7) / 4)),
+    stepSizes: [0.1, 0.6, 1.6],
+    maxDepth: 8,
+    start: Array.from({ length: 40 }, (_, i) => Math.sin(i + 1)),
+  },
+  {
     name: 'correlated 2-D Gaussian, dense metric',
     density: () => gaussianWithPrecision(2, precision2d()),
     metric: () => new DenseMetric(Float64Array.from([1, 0.5, 0.5, 2]), 2),

@@ -15,6 +15,18 @@ export interface Metric {
   velocity(p: Float64Array, out: Float64Array): void;
   /** out ~ N(0, M). */
   sampleMomentum(rng: Random, out: Float64Array): void;
+  /**
+   * First half of a leapfrog step, with the same arithmetic as `leapfrogOpen`:
+   * p += (eps/2) grad; q += eps M^{-1} p; the new q is also copied to out[offset, offset + D)
+   * (the batch row the density reads). One pass over the vectors for a diagonal metric.
+   */
+  openStep(q: Float64Array, p: Float64Array, grad: Float64Array, eps: number, out: Float64Array, offset: number): void;
+  /**
+   * Second half of a leapfrog step: copies the new gradient from src[offset, offset + D) into
+   * `grad`, p += (eps/2) grad, sharp = M^{-1} p; returns the kinetic energy K(p) (summed in
+   * the same order as `kineticEnergy`, so the result is bit-identical).
+   */
+  closeStep(p: Float64Array, grad: Float64Array, src: Float64Array, offset: number, eps: number, sharp: Float64Array): number;
   /** A copy of the inverse metric: diag → Float64Array, dense → rows. */
   inverseMetric(): Float64Array | Float64Array[];
 }
@@ -68,6 +80,34 @@ export class DiagMetric implements Metric {
     for (let i = 0; i < scale.length; i++) out[i] = scale[i] * rng.normal();
   }
 
+  openStep(q: Float64Array, p: Float64Array, grad: Float64Array, eps: number, out: Float64Array, offset: number): void {
+    const inv = this.inv;
+    const half = 0.5 * eps;
+    for (let i = 0; i < inv.length; i++) {
+      const pi = p[i] + half * grad[i];
+      p[i] = pi;
+      const qi = q[i] + eps * (inv[i] * pi);
+      q[i] = qi;
+      out[offset + i] = qi;
+    }
+  }
+
+  closeStep(p: Float64Array, grad: Float64Array, src: Float64Array, offset: number, eps: number, sharp: Float64Array): number {
+    const inv = this.inv;
+    const half = 0.5 * eps;
+    let s = 0;
+    for (let i = 0; i < inv.length; i++) {
+      const g = src[offset + i];
+      grad[i] = g;
+      const pi = p[i] + half * g;
+      p[i] = pi;
+      const v = inv[i] * pi;
+      sharp[i] = v;
+      s += pi * v;
+    }
+    return 0.5 * s;
+  }
+
   inverseMetric(): Float64Array {
     return Float64Array.from(this.inv);
   }
@@ -102,12 +142,15 @@ export class DenseMetric implements Metric {
   /** Lower Cholesky factor of the inverse metric; p = L^{-T} z has covariance M. */
   private readonly chol: Float64Array;
   private readonly z: Float64Array;
+  /** Scratch velocity of `openStep`. */
+  private readonly v: Float64Array;
 
   constructor(inverse: Float64Array, dimension: number) {
     this.dimension = dimension;
     this.inv = new Float64Array(dimension * dimension);
     this.chol = new Float64Array(dimension * dimension);
     this.z = new Float64Array(dimension);
+    this.v = new Float64Array(dimension);
     this.setInverse(inverse);
   }
 
@@ -171,6 +214,31 @@ export class DenseMetric implements Metric {
       for (let j = i + 1; j < n; j++) s -= L[j * n + i] * out[j];
       out[i] = s / L[i * n + i];
     }
+  }
+
+  openStep(q: Float64Array, p: Float64Array, grad: Float64Array, eps: number, out: Float64Array, offset: number): void {
+    const n = this.dimension;
+    const half = 0.5 * eps;
+    for (let i = 0; i < n; i++) p[i] += half * grad[i];
+    const v = this.v;
+    this.velocity(p, v);
+    for (let i = 0; i < n; i++) {
+      const qi = q[i] + eps * v[i];
+      q[i] = qi;
+      out[offset + i] = qi;
+    }
+  }
+
+  closeStep(p: Float64Array, grad: Float64Array, src: Float64Array, offset: number, eps: number, sharp: Float64Array): number {
+    const n = this.dimension;
+    const half = 0.5 * eps;
+    for (let i = 0; i < n; i++) {
+      const g = src[offset + i];
+      grad[i] = g;
+      p[i] += half * g;
+    }
+    this.velocity(p, sharp);
+    return kineticEnergy(p, sharp);
   }
 
   inverseMetric(): Float64Array[] {

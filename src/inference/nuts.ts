@@ -15,7 +15,6 @@
 
 import type { Random } from '../runtime/random.js';
 import type { GradientTask } from './batch.js';
-import { leapfrogClose, leapfrogOpen } from './integrator.js';
 import { kineticEnergy, type Metric } from './metric.js';
 import type { ChainPoint } from './types.js';
 
@@ -83,6 +82,8 @@ function logSumExp(a: number, b: number): number {
  * integration) and tree R are merged: on the merged tree, and across the seam
  * (L with R's first state, R with L's last state). All must hold to continue.
  * Criterion: p_sharp_minus · rho > 0 and p_sharp_plus · rho > 0.
+ * Also writes the merged tree's summed momenta rhoL + rhoR into `rhoSum` (which may
+ * be rhoL or rhoR), since the checks need that sum anyway.
  */
 export function mergeKeepsGoing(
   rhoL: Float64Array,
@@ -93,6 +94,7 @@ export function mergeKeepsGoing(
   sharpRBeg: Float64Array,
   pRBeg: Float64Array,
   sharpREnd: Float64Array,
+  rhoSum: Float64Array,
 ): boolean {
   let whole1 = 0; // sharpLBeg · (rhoL + rhoR)
   let whole2 = 0; // sharpREnd · (rhoL + rhoR)
@@ -101,24 +103,124 @@ export function mergeKeepsGoing(
   let right1 = 0; // sharpLEnd · (rhoR + pLEnd)
   let right2 = 0; // sharpREnd · (rhoR + pLEnd)
   for (let i = 0; i < rhoL.length; i++) {
-    const rho = rhoL[i] + rhoR[i];
-    const rhoLeft = rhoL[i] + pRBeg[i];
-    const rhoRight = rhoR[i] + pLEnd[i];
+    const l = rhoL[i];
+    const r = rhoR[i];
+    const rho = l + r;
+    const rhoLeft = l + pRBeg[i];
+    const rhoRight = r + pLEnd[i];
     whole1 += sharpLBeg[i] * rho;
     whole2 += sharpREnd[i] * rho;
     left1 += sharpLBeg[i] * rhoLeft;
     left2 += sharpRBeg[i] * rhoLeft;
     right1 += sharpLEnd[i] * rhoRight;
     right2 += sharpREnd[i] * rhoRight;
+    rhoSum[i] = rho;
   }
   return whole1 > 0 && whole2 > 0 && left1 > 0 && left2 > 0 && right1 > 0 && right2 > 0;
 }
 
-function copyProposal(to: Proposal, from: PhasePoint, energy: number): void {
-  to.q.set(from.q);
-  to.grad.set(from.grad);
+/**
+ * mergeKeepsGoing for two single states: with rho = p_beg = p_end = p and one velocity
+ * per tree, the seam checks are the same sums as the whole-tree check (bit for bit:
+ * rhoL + pRBeg and rhoR + pLEnd are both pL + pR), so two dot products decide.
+ */
+export function leafPairKeepsGoing(
+  pL: Float64Array,
+  sharpL: Float64Array,
+  pR: Float64Array,
+  sharpR: Float64Array,
+  rhoSum: Float64Array,
+): boolean {
+  let left = 0; // sharpL · (pL + pR)
+  let right = 0; // sharpR · (pL + pR)
+  for (let i = 0; i < pL.length; i++) {
+    const rho = pL[i] + pR[i];
+    left += sharpL[i] * rho;
+    right += sharpR[i] * rho;
+    rhoSum[i] = rho;
+  }
+  return left > 0 && right > 0;
+}
+
+/**
+ * Below this dimension one fused loop copies vectors fastest; above it the per-element
+ * cost of JavaScript loops dominates and TypedArray.set (memcpy) wins.
+ */
+const FUSED_COPY_MAX_DIMENSION = 32;
+
+function copyPoint(to: { q: Float64Array; grad: Float64Array; lp: number }, from: ChainPoint): void {
+  const { q, grad } = from;
+  if (q.length <= FUSED_COPY_MAX_DIMENSION) {
+    for (let i = 0; i < q.length; i++) {
+      to.q[i] = q[i];
+      to.grad[i] = grad[i];
+    }
+  } else {
+    to.q.set(q);
+    to.grad.set(grad);
+  }
   to.lp = from.lp;
-  to.energy = energy;
+}
+
+/**
+ * Makes `leaf` the one-state tree holding z: its proposal is z, and its summed, first
+ * and last momenta are z's momentum (`leaf.pSharpBeg`, z's velocity, is already set).
+ * For leaves of a one-state subtree, which are merged straight into the trajectory.
+ */
+function fillLeaf(leaf: Subtree, z: PhasePoint, energy: number): void {
+  const proposal = leaf.proposal;
+  const { q, grad, p } = z;
+  const { rho, pBeg, pEnd, pSharpBeg, pSharpEnd } = leaf;
+  if (q.length <= FUSED_COPY_MAX_DIMENSION) {
+    const pq = proposal.q;
+    const pg = proposal.grad;
+    for (let i = 0; i < q.length; i++) {
+      pq[i] = q[i];
+      pg[i] = grad[i];
+      const pi = p[i];
+      rho[i] = pi;
+      pBeg[i] = pi;
+      pEnd[i] = pi;
+      pSharpEnd[i] = pSharpBeg[i];
+    }
+  } else {
+    proposal.q.set(q);
+    proposal.grad.set(grad);
+    rho.set(p);
+    pBeg.set(p);
+    pEnd.set(p);
+    pSharpEnd.set(pSharpBeg);
+  }
+  proposal.lp = z.lp;
+  proposal.energy = energy;
+}
+
+/**
+ * A leaf of a subtree of depth >= 1 is only ever merged with its sibling leaf
+ * (leafPairKeepsGoing), which reads the left leaf's p and velocity from pBeg and
+ * pSharpBeg and the right leaf's from pEnd and pSharpEnd; the merged tree keeps exactly
+ * those and gets rho from the merge. So such a leaf stores its momentum only on its
+ * own side (its velocity was written there by closeStep), and the other fields stay stale.
+ */
+function fillHalfLeaf(leaf: Subtree, z: PhasePoint, energy: number, right: boolean): void {
+  const proposal = leaf.proposal;
+  const { q, grad, p } = z;
+  const pSide = right ? leaf.pEnd : leaf.pBeg;
+  if (q.length <= FUSED_COPY_MAX_DIMENSION) {
+    const pq = proposal.q;
+    const pg = proposal.grad;
+    for (let i = 0; i < q.length; i++) {
+      pq[i] = q[i];
+      pg[i] = grad[i];
+      pSide[i] = p[i];
+    }
+  } else {
+    proposal.q.set(q);
+    proposal.grad.set(grad);
+    pSide.set(p);
+  }
+  proposal.lp = z.lp;
+  proposal.energy = energy;
 }
 
 export class NutsTransition implements GradientTask {
@@ -129,7 +231,6 @@ export class NutsTransition implements GradientTask {
   private readonly zFwd: PhasePoint;
   private readonly zBck: PhasePoint;
   private z: PhasePoint;
-  private readonly velocity: Float64Array;
 
   // The whole trajectory so far: summed momenta, weight, and boundary momenta.
   private readonly rho: Float64Array;
@@ -147,14 +248,17 @@ export class NutsTransition implements GradientTask {
   private subtreeDepth = 0;
   private leafIndex = 0;
   private sign = 1;
+  /** Signed step size of the subtree being built. */
+  private eps = 1;
 
   private metric!: Metric;
   private rng!: Random;
-  private stepSize = 1;
   private H0 = 0;
   private sumMetroProb = 0;
   private done = true;
 
+  /** Step size of the current transition. */
+  stepSize = 1;
   // Results of the finished transition.
   depth = 0;
   nLeapfrog = 0;
@@ -168,7 +272,6 @@ export class NutsTransition implements GradientTask {
     this.zFwd = new PhasePoint(D);
     this.zBck = new PhasePoint(D);
     this.z = this.zFwd;
-    this.velocity = new Float64Array(D);
     this.rho = new Float64Array(D);
     this.pFwd = new Float64Array(D);
     this.pSharpFwd = new Float64Array(D);
@@ -193,21 +296,24 @@ export class NutsTransition implements GradientTask {
     this.metric = metric;
     this.rng = rng;
     this.stepSize = stepSize;
-    for (const end of [this.zFwd, this.zBck]) {
-      end.q.set(start.q);
-      end.grad.set(start.grad);
-      end.lp = start.lp;
-    }
-    metric.sampleMomentum(rng, this.zFwd.p);
-    this.zBck.p.set(this.zFwd.p);
-    metric.velocity(this.zFwd.p, this.pSharpFwd);
-    this.pSharpBck.set(this.pSharpFwd);
-    this.pFwd.set(this.zFwd.p);
-    this.pBck.set(this.zFwd.p);
-    this.rho.set(this.zFwd.p);
-    this.H0 = kineticEnergy(this.zFwd.p, this.pSharpFwd) - start.lp;
+    const p = this.zFwd.p;
+    metric.sampleMomentum(rng, p);
+    metric.velocity(p, this.pSharpFwd);
+    this.H0 = kineticEnergy(p, this.pSharpFwd) - start.lp;
     this.logWeight = 0; // log(exp(H0 - H0))
-    copyProposal(this.sample, this.zFwd, this.H0);
+    copyPoint(this.zFwd, start);
+    copyPoint(this.zBck, start);
+    copyPoint(this.sample, start);
+    this.sample.energy = this.H0;
+    const { zBck, pSharpFwd, pSharpBck, pFwd, pBck, rho } = this;
+    for (let i = 0; i < p.length; i++) {
+      const pi = p[i];
+      zBck.p[i] = pi;
+      pFwd[i] = pi;
+      pBck[i] = pi;
+      rho[i] = pi;
+      pSharpBck[i] = pSharpFwd[i];
+    }
 
     this.depth = 0;
     this.nLeapfrog = 0;
@@ -222,6 +328,7 @@ export class NutsTransition implements GradientTask {
   private startSubtree(): void {
     this.sign = this.rng.uniform() > 0.5 ? 1 : -1;
     this.z = this.sign > 0 ? this.zFwd : this.zBck;
+    this.eps = this.sign * this.stepSize;
     this.subtreeDepth = this.depth;
     this.leafIndex = 0;
   }
@@ -229,21 +336,20 @@ export class NutsTransition implements GradientTask {
   request(U: Float64Array, offset: number): boolean {
     if (this.done) return false;
     const z = this.z;
-    leapfrogOpen(z.q, z.p, z.grad, this.sign * this.stepSize, this.metric, this.velocity);
-    U.set(z.q, offset);
+    this.metric.openStep(z.q, z.p, z.grad, this.eps, U, offset);
     return true;
   }
 
   receive(lp: number, grad: Float64Array, offset: number): void {
     const z = this.z;
-    const D = this.dimension;
-    for (let i = 0; i < D; i++) z.grad[i] = grad[offset + i];
     z.lp = lp;
-    leapfrogClose(z.p, z.grad, this.sign * this.stepSize);
-
     const leaf = this.cur;
-    this.metric.velocity(z.p, leaf.pSharpBeg);
-    let h = kineticEnergy(z.p, leaf.pSharpBeg) - lp;
+    const i = this.leafIndex;
+    const pairedLeaf = this.subtreeDepth > 0;
+    const rightLeaf = pairedLeaf && (i & 1) === 1;
+    // The velocity goes where fillLeaf / fillHalfLeaf expect it.
+    const sharp = rightLeaf ? leaf.pSharpEnd : leaf.pSharpBeg;
+    let h = this.metric.closeStep(z.p, z.grad, grad, offset, this.eps, sharp) - lp;
     // Unevaluable states (NaN, or a non-finite lp) weigh nothing and end the subtree.
     if (Number.isNaN(h) || h === -Infinity) h = Infinity;
 
@@ -257,17 +363,13 @@ export class NutsTransition implements GradientTask {
     }
 
     leaf.logWeight = H0 - h;
-    copyProposal(leaf.proposal, z, h);
-    leaf.pSharpEnd.set(leaf.pSharpBeg);
-    leaf.pBeg.set(z.p);
-    leaf.pEnd.set(z.p);
-    leaf.rho.set(z.p);
+    if (pairedLeaf) fillHalfLeaf(leaf, z, h, rightLeaf);
+    else fillLeaf(leaf, z, h);
 
-    // Merge every completed pair of halves this leaf finishes.
+    // Merge every completed pair of halves this leaf finishes (at height 0, two leaves).
     let height = 0;
-    const i = this.leafIndex;
     while (height < this.subtreeDepth && ((i >>> height) & 1) === 1) {
-      const ok = this.mergeHalves(this.left[height], this.cur);
+      const ok = this.mergeHalves(this.left[height], this.cur, height === 0);
       height++;
       if (!ok) {
         this.endSubtree(false);
@@ -285,9 +387,15 @@ export class NutsTransition implements GradientTask {
     this.leafIndex++;
   }
 
-  /** Merges left half L with right half R into R (Stan's build_tree recursion step). */
-  private mergeHalves(L: Subtree, R: Subtree): boolean {
-    const keepGoing = mergeKeepsGoing(L.rho, L.pSharpBeg, L.pSharpEnd, L.pEnd, R.rho, R.pSharpBeg, R.pBeg, R.pSharpEnd);
+  /**
+   * Merges left half L with right half R into R (Stan's build_tree recursion step);
+   * `leaves` when both are single states filled by fillHalfLeaf.
+   */
+  private mergeHalves(L: Subtree, R: Subtree, leaves: boolean): boolean {
+    // R.rho becomes the merged tree's rho.
+    const keepGoing = leaves
+      ? leafPairKeepsGoing(L.pBeg, L.pSharpBeg, R.pEnd, R.pSharpEnd, R.rho)
+      : mergeKeepsGoing(L.rho, L.pSharpBeg, L.pSharpEnd, L.pEnd, R.rho, R.pSharpBeg, R.pBeg, R.pSharpEnd, R.rho);
     // Uniform progressive sampling: take R's proposal with probability w_R / (w_L + w_R).
     const logWeight = logSumExp(L.logWeight, R.logWeight);
     if (!(R.logWeight > logWeight)) {
@@ -299,7 +407,6 @@ export class NutsTransition implements GradientTask {
       }
     }
     R.logWeight = logWeight;
-    for (let i = 0; i < R.rho.length; i++) R.rho[i] += L.rho[i];
     let t = R.pBeg;
     R.pBeg = L.pBeg;
     L.pBeg = t;
@@ -326,6 +433,7 @@ export class NutsTransition implements GradientTask {
     }
     this.logWeight = logSumExp(this.logWeight, S.logWeight);
 
+    // this.rho becomes the whole trajectory's rho.
     let keepGoing: boolean;
     if (this.sign > 0) {
       keepGoing = mergeKeepsGoing(
@@ -337,6 +445,7 @@ export class NutsTransition implements GradientTask {
         S.pSharpBeg,
         S.pBeg,
         S.pSharpEnd,
+        this.rho,
       );
       let t = this.pFwd;
       this.pFwd = S.pEnd;
@@ -354,6 +463,7 @@ export class NutsTransition implements GradientTask {
         S.pSharpBeg,
         S.pBeg,
         S.pSharpEnd,
+        this.rho,
       );
       let t = this.pBck;
       this.pBck = S.pEnd;
@@ -362,7 +472,6 @@ export class NutsTransition implements GradientTask {
       this.pSharpBck = S.pSharpEnd;
       S.pSharpEnd = t;
     }
-    for (let i = 0; i < this.rho.length; i++) this.rho[i] += S.rho[i];
 
     if (!keepGoing || this.depth >= this.maxTreedepth) this.finish();
     else this.startSubtree();

@@ -22,6 +22,7 @@ import {
   type DrawStats,
   type NutsOptions,
   type NutsResult,
+  type Phase,
   type ProgressInfo,
 } from './types.js';
 
@@ -31,15 +32,76 @@ function emptyChainStats(n: number): ChainStats {
   return stats;
 }
 
-function storeStats(stats: ChainStats, k: number, s: DrawStats): void {
-  stats.lp__[k] = s.lp;
-  stats.accept_stat__[k] = s.acceptStat;
-  stats.stepsize__[k] = s.stepSize;
-  stats.treedepth__[k] = s.treedepth;
-  stats.n_leapfrog__[k] = s.nLeapfrog;
-  stats.divergent__[k] = s.divergent ? 1 : 0;
-  stats.energy__[k] = s.energy;
+/** Stores the stats of transition `t` as kept draw k. */
+function storeStats(stats: ChainStats, k: number, t: NutsTransition): void {
+  const draw = t.draw;
+  stats.lp__[k] = draw.lp;
+  stats.accept_stat__[k] = t.acceptStat;
+  stats.stepsize__[k] = t.stepSize;
+  stats.treedepth__[k] = t.depth;
+  stats.n_leapfrog__[k] = t.nLeapfrog;
+  stats.divergent__[k] = t.divergent ? 1 : 0;
+  stats.energy__[k] = draw.energy;
 }
+
+function drawStats(t: NutsTransition, phase: Phase): DrawStats {
+  const draw = t.draw;
+  return {
+    lp: draw.lp,
+    acceptStat: t.acceptStat,
+    stepSize: t.stepSize,
+    treedepth: t.depth,
+    nLeapfrog: t.nLeapfrog,
+    divergent: t.divergent,
+    energy: draw.energy,
+    phase,
+  };
+}
+
+/** The chain moves to the transition's selected state. */
+function adoptDraw(state: ChainPoint, draw: Readonly<ChainPoint>): void {
+  const { q, grad } = draw;
+  for (let i = 0; i < q.length; i++) {
+    state.q[i] = q[i];
+    state.grad[i] = grad[i];
+  }
+  state.lp = draw.lp;
+}
+
+/**
+ * One chain's kept positions. They are views into shared blocks because a Float64Array
+ * with its own buffer costs several times more to allocate than the rest of a cheap
+ * transition; each draw is still a separate Float64Array of length D.
+ */
+class DrawStore {
+  readonly draws: Float64Array[] = [];
+  private block = new Float64Array(0);
+  private used = 0;
+
+  constructor(
+    private readonly dimension: number,
+    /** How many draws will be kept at most (blocks never outgrow it). */
+    private readonly capacity: number,
+  ) {}
+
+  /** Keeps a copy of `q`; returns the stored draw. */
+  add(q: Float64Array): Float64Array {
+    const D = this.dimension;
+    if (this.used + D > this.block.length) {
+      const remaining = Math.max(1, this.capacity - this.draws.length);
+      this.block = new Float64Array(Math.min(remaining, DRAWS_PER_BLOCK) * D);
+      this.used = 0;
+    }
+    const draw = this.block.subarray(this.used, this.used + D);
+    this.used += D;
+    draw.set(q);
+    this.draws.push(draw);
+    return draw;
+  }
+}
+
+/** Draws per storage block: big enough to make views cheap, small enough not to waste memory. */
+const DRAWS_PER_BLOCK = 256;
 
 function seconds(startMs: number): number {
   return (performance.now() - startMs) / 1000;
@@ -81,7 +143,7 @@ export function runNuts(density: BatchedLogDensity, options: Partial<NutsOptions
   const transitions = chains.map(() => new NutsTransition(D, o.maxTreedepth));
   const keptWarmup = o.saveWarmup ? Math.ceil(o.warmup / o.thin) : 0;
   const keptTotal = keptWarmup + Math.ceil(o.samples / o.thin);
-  const draws: Float64Array[][] = chains.map(() => []);
+  const stores = chains.map(() => new DrawStore(D, keptTotal));
   const stats = chains.map(() => emptyChainStats(keptTotal));
   let kept = 0;
 
@@ -110,70 +172,53 @@ export function runNuts(density: BatchedLogDensity, options: Partial<NutsOptions
       if (o.onWarmupEnd) for (const c of chains) o.onWarmupEnd(c, stepSizes[c], metrics[c].inverseMetric());
     }
 
-    for (const c of chains) transitions[c].begin(states[c], stepSizes[c], metrics[c], rngs[c]);
+    for (let c = 0; c < C; c++) transitions[c].begin(states[c], stepSizes[c], metrics[c], rngs[c]);
     evaluator.run(transitions);
-
-    const drawStats: DrawStats[] = chains.map((c) => {
+    for (let c = 0; c < C; c++) {
       const t = transitions[c];
-      const draw = t.draw;
-      const s = states[c];
-      s.q.set(draw.q);
-      s.grad.set(draw.grad);
-      s.lp = draw.lp;
-      return {
-        lp: draw.lp,
-        acceptStat: t.acceptStat,
-        stepSize: stepSizes[c],
-        treedepth: t.depth,
-        nLeapfrog: t.nLeapfrog,
-        divergent: t.divergent,
-        energy: draw.energy,
-        phase: warmup ? 'warmup' : 'sampling',
-      };
-    });
+      adoptDraw(states[c], t.draw);
+      sumAccept[c] += t.acceptStat;
+      if (t.divergent) divergences[c]++;
+    }
+    phaseIterations++;
 
     if (warmup) {
-      const metricUpdated: number[] = [];
-      for (const c of chains) {
-        stepSizes[c] = adaptation[c].learn(drawStats[c].acceptStat, states[c].q);
+      let metricUpdated: number[] | null = null;
+      for (let c = 0; c < C; c++) {
+        stepSizes[c] = adaptation[c].learn(transitions[c].acceptStat, states[c].q);
         const inverse = adaptation[c].inverseMetricUpdate;
         if (inverse) {
           metrics[c].setInverse(inverse);
-          metricUpdated.push(c);
+          (metricUpdated ??= []).push(c);
         }
       }
-      if (metricUpdated.length > 0) {
+      if (metricUpdated) {
         // New metric: search a step size for it and restart dual averaging there.
         searchStepSizes(metricUpdated);
         for (const c of metricUpdated) adaptation[c].restartAt(stepSizes[c]);
       }
       if (iter === o.warmup - 1) {
-        for (const c of chains) stepSizes[c] = adaptation[c].finalStepSize();
+        for (let c = 0; c < C; c++) stepSizes[c] = adaptation[c].finalStepSize();
       }
     }
 
     const keep = warmup ? o.saveWarmup && iter % o.thin === 0 : (iter - o.warmup) % o.thin === 0;
     if (keep) {
-      for (const c of chains) {
-        const position = states[c].q.slice();
-        draws[c].push(position);
-        storeStats(stats[c], kept, drawStats[c]);
-        o.onDraw?.(c, iter, position, drawStats[c]);
+      for (let c = 0; c < C; c++) {
+        const t = transitions[c];
+        const position = stores[c].add(states[c].q);
+        storeStats(stats[c], kept, t);
+        if (o.onDraw) o.onDraw(c, iter, position, drawStats(t, warmup ? 'warmup' : 'sampling'));
       }
       kept++;
     }
 
-    phaseIterations++;
-    for (const c of chains) {
-      sumAccept[c] += drawStats[c].acceptStat;
-      if (drawStats[c].divergent) divergences[c]++;
-    }
     if (o.onProgress) {
       const info: ProgressInfo[] = chains.map((c) => ({
         chain: c,
         iteration: iter + 1,
-        phase: drawStats[c].phase,
-        stepSize: drawStats[c].stepSize,
+        phase: warmup ? 'warmup' : 'sampling',
+        stepSize: transitions[c].stepSize,
         meanAcceptStat: sumAccept[c] / phaseIterations,
         divergences: divergences[c],
       }));
@@ -186,7 +231,7 @@ export function runNuts(density: BatchedLogDensity, options: Partial<NutsOptions
   else warmupSeconds = seconds(warmupStart);
 
   return {
-    draws,
+    draws: stores.map((store) => store.draws),
     stats: stats.map((s) => {
       if (kept === keptTotal) return s;
       const trimmed = {} as ChainStats;

@@ -34,6 +34,10 @@ function xlogy(t: number, ly: number): number {
 // ---------------------------------------------------------------------------------------
 // Location-scale families.
 
+// Kernels run element by element with the parameters often the same for every element
+// (a scalar scale, a population's shape): the last parameter-only terms are remembered.
+const normalMemo = { s: NaN, logS: NaN };
+
 const normal: Kernel = (x, d) => {
   const s = x[2];
   const z = (x[0] - x[1]) / s;
@@ -43,7 +47,11 @@ const normal: Kernel = (x, d) => {
     d[1] = g;
     d[2] = (z * z - 1) / s;
   }
-  return -0.5 * z * z - Math.log(s) - HALF_LOG_TWO_PI;
+  if (s !== normalMemo.s) {
+    normalMemo.s = s;
+    normalMemo.logS = Math.log(s);
+  }
+  return -0.5 * z * z - normalMemo.logS - HALF_LOG_TWO_PI;
 };
 
 const stdNormal: Kernel = (x, d) => {
@@ -218,19 +226,29 @@ const exponential: Kernel = (x, d) => {
   return Math.log(b) - b * y;
 };
 
+const gammaMemo = { a: NaN, b: NaN, lb: NaN, lga: NaN, dga: NaN };
+
 const gamma: Kernel = (x, d) => {
   const y = x[0];
   if (y < 0) return logZero(d);
   const a = x[1];
   const b = x[2];
   const ly = Math.log(y);
-  const lb = Math.log(b);
+  const m = gammaMemo;
+  if (a !== m.a || b !== m.b) {
+    m.a = a;
+    m.b = b;
+    m.lb = Math.log(b);
+    m.lga = lgamma(a);
+    m.dga = NaN;
+  }
   if (d) {
+    if (Number.isNaN(m.dga)) m.dga = digamma(a);
     d[0] = a === 1 ? -b : (a - 1) / y - b;
-    d[1] = lb - digamma(a) + ly;
+    d[1] = m.lb - m.dga + ly;
     d[2] = a / b - y;
   }
-  return a * lb - lgamma(a) + xlogy(a - 1, ly) - b * y;
+  return a * m.lb - m.lga + xlogy(a - 1, ly) - b * y;
 };
 
 const invGamma: Kernel = (x, d) => {
@@ -323,16 +341,30 @@ const paretoType2: Kernel = (x, d) => {
 // Bounded support.
 
 /** log Beta(y | a, b) and its partials in (y, a, b) written to d[o..o+2]. */
+const betaMemo = { a: NaN, b: NaN, ab: NaN, lbeta: NaN, pa: NaN, pb: NaN };
+
 function betaCore(y: number, a: number, b: number, d: Float64Array | null, ab: number): number {
   const ly = Math.log(y);
   const l1y = Math.log1p(-y);
-  if (d) {
-    const pab = digamma(ab);
-    d[0] = (a === 1 ? 0 : (a - 1) / y) - (b === 1 ? 0 : (b - 1) / (1 - y));
-    d[1] = pab - digamma(a) + ly;
-    d[2] = pab - digamma(b) + l1y;
+  const m = betaMemo;
+  if (a !== m.a || b !== m.b) {
+    m.a = a;
+    m.b = b;
+    m.lbeta = lbeta(a, b);
+    m.pa = NaN; // digammas on demand (value-only calls do not need them)
   }
-  return -lbeta(a, b) + xlogy(a - 1, ly) + xlogy(b - 1, l1y);
+  if (d) {
+    if (Number.isNaN(m.pa) || ab !== m.ab) {
+      m.ab = ab;
+      const pab = digamma(ab);
+      m.pa = pab - digamma(a);
+      m.pb = pab - digamma(b);
+    }
+    d[0] = (a === 1 ? 0 : (a - 1) / y) - (b === 1 ? 0 : (b - 1) / (1 - y));
+    d[1] = m.pa + ly;
+    d[2] = m.pb + l1y;
+  }
+  return -m.lbeta + xlogy(a - 1, ly) + xlogy(b - 1, l1y);
 }
 
 const beta: Kernel = (x, d) => betaCore(x[0], x[1], x[2], d, x[1] + x[2]);

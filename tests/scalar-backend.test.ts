@@ -1,0 +1,241 @@
+// The scalar backend (src/lower/scalar.ts, src/runtime/scalar) against two independent
+// oracles: the batched density of the same program (values and gradients must agree to
+// rounding) and central finite differences. Every example and fixture model must run on it;
+// the constructs below exercise its native paths, the bridge, and its error behaviour.
+import { readFileSync, readdirSync } from 'node:fs';
+import { compile } from '../src/model/compile.js';
+import type { ModelInstance } from '../src/model/instance.js';
+import { FatalRuntimeError } from '../src/runtime/errors.js';
+import { fdGradient } from './helpers/fd.js';
+
+const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+const parseData = (d: unknown): Record<string, unknown> => (typeof d === 'string' ? JSON.parse(d) : (d as Record<string, unknown>));
+
+function uniforms(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function evaluate(inst: ModelInstance, u: Float64Array, batched: boolean, jacobian: boolean) {
+  inst.forceBatched = batched;
+  try {
+    return inst.logDensityAndGradient(u, { jacobian });
+  } finally {
+    inst.forceBatched = false;
+  }
+}
+
+/** Scalar and batched agree at seeded points with a finite density; returns how many were compared. */
+function agree(inst: ModelInstance, seed: number, radius = 1): number {
+  const D = inst.dimension;
+  const next = uniforms(seed);
+  let compared = 0;
+  for (let attempt = 0; attempt < 60 && compared < 3; attempt++) {
+    const u = Float64Array.from({ length: D }, () => radius * (2 * next() - 1));
+    for (const jacobian of [true, false]) {
+      const s = evaluate(inst, u, false, jacobian);
+      const b = evaluate(inst, u, true, jacobian);
+      if (!Number.isFinite(b.logDensity)) {
+        expect(s.logDensity).toBe(-Infinity);
+        continue;
+      }
+      expect(Math.abs(s.logDensity - b.logDensity)).toBeLessThanOrEqual(1e-10 * (1 + Math.abs(b.logDensity)));
+      for (let i = 0; i < D; i++) {
+        expect(Math.abs(s.gradient[i] - b.gradient[i])).toBeLessThanOrEqual(1e-9 * (1 + Math.abs(b.gradient[i])));
+      }
+      if (jacobian) compared++;
+    }
+  }
+  return compared;
+}
+
+function fdAgree(inst: ModelInstance, seed: number): void {
+  const D = inst.dimension;
+  const next = uniforms(seed);
+  for (let attempt = 0; attempt < 60; attempt++) {
+    const u = Float64Array.from({ length: D }, () => 2 * next() - 1);
+    const { logDensity, gradient } = inst.logDensityAndGradient(u);
+    if (!Number.isFinite(logDensity)) continue;
+    const fd = fdGradient((x) => inst.logDensity(x), u);
+    for (let i = 0; i < D; i++) expect(Math.abs(gradient[i] - fd[i])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(fd[i])));
+    return;
+  }
+  throw new Error('no point with a finite log density');
+}
+
+const EXAMPLES: [string, string][] = [
+  ['eight_schools/centered', 'eight_schools'],
+  ['eight_schools/noncentered', 'eight_schools'],
+  ['hier_binomial/partial', 'hier_binomial'],
+  ['hier_binomial/unpooled', 'hier_binomial'],
+  ['hier_binomial/pooled', 'hier_binomial'],
+  ['group_means/none', 'group_means'],
+  ['group_means/complete', 'group_means'],
+  ['group_means/partial', 'group_means'],
+  ['radon/varying_intercepts', 'radon'],
+  ['radon/varying_slopes', 'radon'],
+  ['meta_analysis/model', 'meta_analysis'],
+];
+
+const programs = [
+  ...EXAMPLES.map(([m, d]) => ({ name: `examples/${m}`, source: readFileSync(`examples/${m}.hstan`, 'utf8'), data: json(`examples/${d}/data.json`) })),
+  ...readdirSync('tests/fixtures/logprob')
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const fx = json(`tests/fixtures/logprob/${f}`);
+      return { name: `logprob/${fx.name}`, source: fx.model as string, data: parseData(fx.data) };
+    }),
+  ...readdirSync('tests/fixtures/reference-models')
+    .filter((f) => f.endsWith('.hstan'))
+    .sort()
+    .map((f) => {
+      const name = f.replace(/\.hstan$/, '');
+      return {
+        name: `reference/${name}`,
+        source: readFileSync(`tests/fixtures/reference-models/${f}`, 'utf8'),
+        data: parseData(json(`tests/fixtures/reference-posteriors/${name}.json`).data),
+      };
+    }),
+];
+
+describe('every example and fixture model runs on the scalar backend', () => {
+  test.each(programs.map((p) => [p.name, p] as const))('%s: scalar = batched', (_name, p) => {
+    const inst = compile(p.source, { filename: p.name }).instantiate(p.data);
+    expect(inst.scalarUnsupported).toBeNull();
+    expect(inst.densityBackend).toBe('scalar');
+    expect(agree(inst, 7)).toBeGreaterThan(0);
+  });
+});
+
+// Constructs, each as a small program with its data.
+const constructs: [string, string, Record<string, unknown>][] = [
+  ['user functions, _lp functions and compound assignment', `
+functions {
+  real shift(real x, real s) { return x + s; }
+  void prior_lp(real x) { x ~ normal(0, 2); }
+}
+data { int N; vector[N] y; }
+parameters { real mu; real<lower=0> sigma; }
+model {
+  real m = 0;
+  m += shift(mu, 0.5);
+  m *= 2;
+  prior_lp(mu);
+  y ~ normal(m, sigma);
+}`, { N: 3, y: [0.1, -0.4, 1.2] }],
+  ['parameter-dependent bounds and conditions', `
+parameters { real a; real<lower=a> b; real<lower=a, upper=b + 3> c; }
+model {
+  a ~ normal(0, 1);
+  b ~ normal(1, 1);
+  if (c > a + 1) target += -square(c - a);
+  else target += log1p(c - a);
+  real t = 0;
+  while (t < 2) t += 0.5 + fabs(a) * 0;
+  target += t * 0.1 * b;
+}`, {}],
+  ['structured parameters and multivariate densities through the bridge', `
+data { int K; vector[K] y; }
+parameters {
+  simplex[K] w;
+  cholesky_factor_corr[K] L;
+  vector<lower=0>[K] tau;
+  ordered[2] cut;
+}
+model {
+  w ~ dirichlet(rep_vector(2, K));
+  L ~ lkj_corr_cholesky(2);
+  tau ~ exponential(1);
+  cut ~ normal(0, 3);
+  y ~ multi_normal_cholesky(w, diag_pre_multiply(tau, L));
+}`, { K: 3, y: [0.2, 0.5, -0.1] }],
+  ['containers: element-wise functions, matrix products, gathers, slices and loops over elements', `
+data { int N; int J; array[N] int<lower=1, upper=J> g; matrix[N, 2] X; vector[N] y; }
+parameters { vector[J] a; vector[2] beta; real<lower=0> s; }
+transformed parameters {
+  vector[N] eta = a[g] + X * beta;
+}
+model {
+  a ~ normal(0, 1);
+  beta ~ normal(0, 1);
+  s ~ lognormal(0, 1);
+  for (n in 2:N) y[n] ~ normal(eta[n], s);
+  target += normal_lpdf(y[1] | eta[1], s);
+  target += -0.01 * dot_self(exp(beta / 4));
+  for (x in a) target += -0.01 * square(x);
+  target += sum(head(a, 2)) * 0.01 + dot_product(a, a) * -0.01;
+}`, { N: 5, J: 3, g: [1, 2, 3, 1, 2], X: [[1, 0.5], [1, -0.2], [1, 0.1], [1, 1.5], [1, -1]], y: [0.3, -0.1, 0.8, 1.1, -0.5] }],
+  ['truncation and discrete densities', `
+data { int N; array[N] int k; vector[N] z; }
+parameters { real<lower=0> lambda; real mu; }
+model {
+  lambda ~ gamma(2, 1);
+  mu ~ normal(0, 1);
+  k ~ poisson(lambda);
+  for (n in 1:N) z[n] ~ normal(mu, 1) T[-1, 2];
+  k ~ neg_binomial_2(lambda + 0.5, 3);
+}`, { N: 4, k: [0, 2, 1, 4], z: [0.1, 1.5, -0.5, 0.0] }],
+];
+
+describe('constructs on the scalar backend: equal to the batched density and to finite differences', () => {
+  test.each(constructs)('%s', (_name, source, data) => {
+    const inst = compile(source, { filename: 'construct.hstan' }).instantiate(data);
+    expect(inst.scalarUnsupported).toBeNull();
+    expect(agree(inst, 11)).toBeGreaterThan(0);
+    fdAgree(inst, 13);
+  });
+});
+
+describe('errors on the scalar backend', () => {
+  test('a domain error or reject() gives -Infinity, and the reason is kept', () => {
+    const inst = compile(`
+parameters { real x; }
+model {
+  if (x > 0) reject("x is ", x);
+  x ~ normal(0, 1);
+}`).instantiate({});
+    expect(inst.logDensity([0.5])).toBe(-Infinity);
+    expect(inst.lastRejection).toContain('x is 0.5');
+    expect(inst.logDensity([-0.5])).toBeCloseTo(-0.5 * 0.25 - 0.5 * Math.log(2 * Math.PI), 12);
+    const lp = new Float64Array(2);
+    const grad = new Float64Array(2);
+    inst.logDensityGradient(Float64Array.of(0.5, -0.5), 2, lp, grad);
+    expect(lp[0]).toBe(-Infinity);
+    expect(grad[1]).toBeCloseTo(0.5, 12);
+  });
+
+  test('an index out of range stops the run (fatal, as in Stan)', () => {
+    const inst = compile(`
+data { int i; }
+parameters { vector[2] v; }
+model { target += v[i]; }`).instantiate({ i: 3 });
+    expect(() => inst.logDensity([0, 0])).toThrow(FatalRuntimeError);
+  });
+
+  test('a scale parameter that is not positive rejects the point with Stan\'s message', () => {
+    const inst = compile(`
+data { vector[2] y; }
+parameters { real s; }
+model { y ~ normal(0, s); }`).instantiate({ y: [1, 2] });
+    expect(inst.logDensity([-1])).toBe(-Infinity);
+    expect(inst.lastRejection).toBe('normal_lpdf: Scale parameter is -1, but must be positive!');
+    inst.forceBatched = true;
+    expect(inst.logDensity([-2])).toBe(-Infinity);
+    expect(inst.lastRejection).toBe('normal_lpdf: Scale parameter is -2, but must be positive!');
+  });
+
+  test('target() keeps the batched density, and says why', () => {
+    const inst = compile(`
+parameters { real x; }
+model { x ~ normal(0, 1); print(target()); }`).instantiate({});
+    expect(inst.densityBackend).toBe('batched');
+    expect(inst.scalarUnsupported).toBe('target()');
+  });
+});

@@ -2,7 +2,9 @@
 // whose gradient is a trivial loop, so nearly all the time is tree building, momentum draws,
 // adaptation and bookkeeping. Also prints a fingerprint of every draw and stat, so a faster
 // sampler can be checked to make exactly the same draws (same seed → same fingerprint).
-//   node dist/bench/sampler-overhead.js [--repeats N] [--dims 10,100] [--metric diag|dense] [--chains 4]
+// Reports wall and CPU time (user + system of the process: steadier than wall time when other
+// processes share the cores; run node with --single-threaded so it counts only the sampling work).
+//   node [--single-threaded] dist/bench/sampler-overhead.js [--repeats N] [--dims 10,100] [--metric diag|dense] [--chains 4]
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { runNuts } from '../src/inference/index.js';
@@ -54,23 +56,26 @@ function main(): void {
   for (const D of values.dims!.split(',').map(Number)) {
     const density = standardNormal(D);
     const perLeapfrog: number[] = [];
+    const cpuPerLeapfrog: number[] = [];
     let print = '';
     let leapfrogs = 0;
     for (let rep = 0; rep < repeats; rep++) {
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       const r = runNuts(density, { chains, warmup: 1000, samples: 1000, seed: Number(values.seed), metric, saveWarmup: true });
+      const cpu = process.cpuUsage(cpu0);
       const ms = performance.now() - t0;
       leapfrogs = 0;
       for (const s of r.stats) for (const n of s.n_leapfrog__) leapfrogs += n;
       perLeapfrog.push((ms * 1000) / leapfrogs);
+      cpuPerLeapfrog.push((cpu.user + cpu.system) / leapfrogs);
       print = fingerprint(r);
     }
-    perLeapfrog.sort((a, b) => a - b);
-    const median = perLeapfrog[Math.floor(perLeapfrog.length / 2)];
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)].toFixed(3);
     console.log(
-      `D=${D} ${metric} chains=${chains}: ${leapfrogs} leapfrogs (all chains), ` +
-        `median ${median.toFixed(3)} µs/leapfrog, best ${perLeapfrog[0].toFixed(3)} ` +
-        `(${repeats} runs), fingerprint ${print}`,
+      `D=${D} ${metric} chains=${chains}: ${leapfrogs} leapfrogs (all chains); µs/leapfrog over ${repeats} runs: ` +
+        `wall median ${median(perLeapfrog)} best ${perLeapfrog[0].toFixed(3)}, ` +
+        `cpu median ${median(cpuPerLeapfrog)} best ${cpuPerLeapfrog[0].toFixed(3)}; fingerprint ${print}`,
     );
   }
 }

@@ -217,6 +217,32 @@ describe('CmdStan number format (printf %g at 6 digits)', () => {
     expect(formatStanNumber(Math.PI, 17)).toBe('3.1415926535897931');
     expect(formatStanNumber(0.1, 17)).toBe('0.10000000000000001');
   });
+  test('values next to rounding boundaries and at the ends of the double range', () => {
+    expect(formatStanNumber(9.9999995)).toBe('10'); // just above the half: rounds up to the next power of ten
+    expect(formatStanNumber(99999.95)).toBe('99999.9'); // the double is just below the half
+    expect(formatStanNumber(0.000123456789)).toBe('0.000123457');
+    expect(formatStanNumber(0.15, 1)).toBe('0.1');
+    expect(formatStanNumber(0.25, 1)).toBe('0.2'); // exact tie, to even
+    expect(formatStanNumber(1.25, 2)).toBe('1.2');
+    expect(formatStanNumber(123456789012, 12)).toBe('123456789012');
+    expect(formatStanNumber(5e-324)).toBe('4.94066e-324');
+    expect(formatStanNumber(1.7976931348623157e308)).toBe('1.79769e+308');
+    expect(formatStanNumber(1e-300)).toBe('1e-300');
+  });
+  test('the digits are those of the correctly rounded value (random doubles)', () => {
+    // toPrecision rounds the exact value too, differing only on exact ties (none at random here).
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const mismatches: string[] = [];
+    for (let i = 0; i < 20000; i++) {
+      const x = (random() - 0.5) * 10 ** Math.floor(random() * 40 - 20);
+      for (const p of [3, 6, 9]) {
+        const s = formatStanNumber(x, p);
+        if (Number(s) !== Number(x.toPrecision(p))) mismatches.push(`${x} at ${p}: ${s}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
 });
 
 describe('column names', () => {

@@ -17,8 +17,9 @@ function incrementDigits(digits: string): { digits: string; carry: boolean } {
 /**
  * The first `p` significant digits of |x| and its decimal exponent, rounded half to even on
  * exact ties as glibc's printf does (JavaScript's toExponential rounds ties away from zero).
+ * Exact for every double and precision, but slow: the fallback of `fastDigits`.
  */
-function roundedDigits(ax: number, p: number): { digits: string; exp: number } {
+function exactDigits(ax: number, p: number): { digits: string; exp: number } {
   // One digit more than needed decides the rounding, unless it is a 5: then look far enough
   // to tell an exact tie (only dyadic values with short expansions) from a value above it.
   let s = ax.toExponential(p);
@@ -42,6 +43,81 @@ function roundedDigits(ax: number, p: number): { digits: string; exp: number } {
   return { digits: kept, exp };
 }
 
+/** 10^k for k = 0..308, each the correctly rounded double (exact up to 10^22). */
+const POW10 = Array.from({ length: 309 }, (_, k) => Number(`1e${k}`));
+
+/** The fast path handles precisions up to this (its scaled value must keep a fraction). */
+const FAST_MAX_PRECISION = 12;
+
+/**
+ * Rounding in floating point: ax * 10^(p-1-exp) has a relative error below 2^-52 (one
+ * rounding, plus one for powers of ten above 10^22), so unless it lies within
+ * this relative distance of a rounding boundary (x.5), rounding it gives the digits the exact
+ * value rounds to.
+ */
+const BOUNDARY_MARGIN = 2 ** -49;
+
+/** Set by `fastDigits`: the digits as an integer of exactly p digits, and the decimal exponent. */
+let fastMantissa = 0;
+let fastExponent = 0;
+
+/**
+ * The first p significant digits of ax > 0 (finite, p <= FAST_MAX_PRECISION) and its
+ * decimal exponent, into fastMantissa and fastExponent, without converting to a string.
+ * Returns false when the value is too close to a rounding boundary (or too large or small)
+ * to decide in floating point; exactDigits must decide then.
+ */
+function fastDigits(ax: number, p: number): boolean {
+  let exp = Math.floor(Math.log10(ax));
+  if (exp > 290 || exp < -290) return false;
+  const low = POW10[p - 1];
+  const high = POW10[p];
+  // log10 can be one off next to powers of ten: correct exp until the scaled value has p digits.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const k = p - 1 - exp;
+    const scaled = k >= 0 ? ax * POW10[k] : ax / POW10[-k];
+    if (scaled < low) {
+      exp--;
+      continue;
+    }
+    if (scaled >= high) {
+      exp++;
+      continue;
+    }
+    const whole = Math.floor(scaled);
+    const fraction = scaled - whole;
+    if (Math.abs(fraction - 0.5) <= scaled * BOUNDARY_MARGIN) return false;
+    let m = fraction > 0.5 ? whole + 1 : whole;
+    if (m === high) {
+      // Rounded up to the next power of ten (9.999995 → 10.0000).
+      m = low;
+      exp++;
+    }
+    fastMantissa = m;
+    fastExponent = exp;
+    return true;
+  }
+  return false;
+}
+
+/** printf %g's layout of the significant digits `digits` (no trailing zeros) times 10^exp. */
+function layout(digits: string, exp: number, p: number): string {
+  if (exp < -4 || exp >= p) {
+    const e = exp < 0 ? -exp : exp;
+    const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    return `${mantissa}e${exp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
+  }
+  if (exp < 0) return `0.${'0'.repeat(-exp - 1)}${digits}`;
+  if (digits.length <= exp + 1) return digits + '0'.repeat(exp + 1 - digits.length);
+  return `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+}
+
+function stripTrailingZeros(digits: string): string {
+  let end = digits.length;
+  while (end > 1 && digits.charCodeAt(end - 1) === 48) end--;
+  return end === digits.length ? digits : digits.slice(0, end);
+}
+
 /** `x` with `precision` significant digits (CmdStan's default is 6). */
 export function formatStanNumber(x: number, precision = 6): string {
   if (Number.isNaN(x)) return 'nan';
@@ -51,17 +127,12 @@ export function formatStanNumber(x: number, precision = 6): string {
   const sign = x < 0 || Object.is(x, -0) ? '-' : '';
   const ax = Math.abs(x);
   if (ax === 0) return `${sign}0`;
-  const { digits, exp } = roundedDigits(ax, p);
-  let out: string;
-  if (exp < -4 || exp >= p) {
-    const frac = digits.slice(1).replace(/0+$/, '');
-    const e = Math.abs(exp);
-    out = `${digits[0]}${frac ? '.' + frac : ''}e${exp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
-  } else if (exp >= 0) {
-    const frac = digits.slice(exp + 1).replace(/0+$/, '');
-    out = frac ? `${digits.slice(0, exp + 1)}.${frac}` : digits.slice(0, exp + 1);
-  } else {
-    out = `0.${('0'.repeat(-exp - 1) + digits).replace(/0+$/, '')}`;
+  if (p <= FAST_MAX_PRECISION && fastDigits(ax, p)) {
+    // Trailing zeros come off the integer (exact: it is below 2^53), then one conversion.
+    let m = fastMantissa;
+    while (m % 10 === 0) m /= 10;
+    return sign + layout(String(m), fastExponent, p);
   }
-  return sign + out;
+  const { digits, exp } = exactDigits(ax, p);
+  return sign + layout(stripTrailingZeros(digits), exp, p);
 }

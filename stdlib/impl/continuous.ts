@@ -9,7 +9,7 @@ import {
   HALF_LOG_TWO_PI, LOG_PI, LOG_TWO_PI, besselI0Log, digamma, lbeta, lgamma, log1pExp,
 } from '../../src/runtime/special.js';
 import {
-  checkBounded, checkFinite, checkLess, checkNonnegative, checkNotNan, checkPositive, checkPositiveFinite,
+  boundedCheck, checkFinite, checkLess, checkNonnegative, lessCheck, checkNotNan, checkPositive, checkPositiveFinite,
   checkRelation, show,
 } from './dist-checks.js';
 import { besselI1OverI0, dLogPhi, logPhi } from './dist-math.js';
@@ -534,7 +534,7 @@ export const specs: Record<string, UnivariateSpec> = {
   },
   beta: {
     args: [
-      arg('Random variable', (fn, name, v) => checkBounded(fn, name, v, 0, 1)),
+      arg('Random variable', boundedCheck(0, 1)),
       arg('First shape parameter', checkPositiveFinite),
       arg('Second shape parameter', checkPositiveFinite),
     ],
@@ -543,8 +543,8 @@ export const specs: Record<string, UnivariateSpec> = {
   },
   beta_proportion: {
     args: [
-      arg('Random variable', (fn, name, v) => checkBounded(fn, name, v, 0, 1)),
-      arg('Location parameter', checkPositive, (fn, name, v) => checkLess(fn, name, v, 1)),
+      arg('Random variable', boundedCheck(0, 1)),
+      arg('Location parameter', checkPositive, lessCheck(1)),
       arg('Precision parameter', checkPositiveFinite),
     ],
     density: betaProportion,
@@ -555,13 +555,13 @@ export const specs: Record<string, UnivariateSpec> = {
     density: vonMises,
     cdf: cdf.vonMises,
     cdfArgs: [
-      arg('Random variable', (fn, name, v) => checkBounded(fn, name, v, -Math.PI, Math.PI)),
+      arg('Random variable', boundedCheck(-Math.PI, Math.PI)),
       LOCATION,
       arg('Scale parameter', checkPositive),
     ],
   },
   skew_double_exponential: {
-    args: [Y_NOT_NAN, LOCATION, SCALE, arg('Skewness parameter', (fn, name, v) => checkBounded(fn, name, v, 0, 1))],
+    args: [Y_NOT_NAN, LOCATION, SCALE, arg('Skewness parameter', boundedCheck(0, 1))],
     density: skewDoubleExponential,
     cdf: cdf.skewDoubleExponential,
   },

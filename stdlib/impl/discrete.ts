@@ -8,14 +8,14 @@ import {
   log1pExp, logSumExp,
 } from '../../src/runtime/special.js';
 import {
-  checkBounded, checkFinite, checkNonnegative, checkNotNan, checkPositiveFinite, checkRelation, show,
+  boundedCheck, checkBounded, checkFinite, checkNonnegative, checkNotNan, checkPositiveFinite, checkRelation, show,
 } from './dist-checks.js';
 import { ArgSpec, CdfKernel, Check, UnivariateSpec, addUnivariate, logOne, logZero } from './univariate.js';
 import { RuntimeError } from '../../src/runtime/errors.js';
 import type { BuiltinTable } from './types.js';
 
 const arg = (name: string, ...checks: Check[]): ArgSpec => ({ name, checks });
-const bounded = (lo: number, hi: number): Check => (fn, name, v) => checkBounded(fn, name, v, lo, hi);
+const bounded = (lo: number, hi: number): Check => boundedCheck(lo, hi);
 const PROBABILITY = arg('Probability parameter', bounded(0, 1));
 
 /** t · log(p) with 0 · log(0) = 0. */

@@ -70,6 +70,20 @@ export function checkBounded(fn: string, name: string, x: Value, lo: number, hi:
   checkEach(fn, name, x, (v) => v >= lo && v <= hi, `in the interval [${show(lo)}, ${show(hi)}]`);
 }
 
+/** checkBounded(·, lo, hi) as an argument check, with its predicate registered for scalar loops. */
+export function boundedCheck(lo: number, hi: number): (fn: string, name: string, x: Value) => void {
+  const check = (fn: string, name: string, x: Value) => checkBounded(fn, name, x, lo, hi);
+  scalarPredicates.set(check, (v) => v >= lo && v <= hi);
+  return check;
+}
+
+/** checkLess(·, hi) as an argument check, with its predicate registered for scalar loops. */
+export function lessCheck(hi: number): (fn: string, name: string, x: Value) => void {
+  const check = (fn: string, name: string, x: Value) => checkLess(fn, name, x, hi);
+  scalarPredicates.set(check, (v) => v < hi);
+  return check;
+}
+
 /** Every element strictly greater than `lo` (check_greater prints the bound with 6 decimals). */
 export function checkGreater(fn: string, name: string, x: Value, lo: number): void {
   checkEach(fn, name, x, (v) => v > lo, `greater than ${lo.toFixed(6)}`);

@@ -69,6 +69,11 @@ export function param(entry: ParamEntry, bounds: ScalarBounds | null, jacobian: 
     for (let e = 0; e < total; e++) idx[e] = off + (pos === null ? e : pos[e]);
     return new Act(p.shape, idx);
   }
+  const lo = affineOr(kind, b.lower), hi = affineOr(kind, b.upper);
+  if (kind !== 'affine' && typeof lo !== 'object' && typeof hi !== 'object') {
+    const idx = fixedBounds(kind, lo ?? -Infinity, hi ?? Infinity, off, pos, total, jacobian);
+    if (idx !== null) return scalar ? idx[0] : new Act(p.shape, idx);
+  }
   const name = entry.spec.name;
   const affine = kind === 'affine';
   const A = new BoundReader(affine ? b.offset : b.lower, affine ? 0 : -Infinity, name, affine ? 'offset' : 'lower bound', p.elem, total);
@@ -116,4 +121,53 @@ function structured(entry: ParamEntry, jacobian: boolean): Act {
   const idx = new Int32Array(t.size);
   for (let k = 0; k < t.size; k++) idx[k] = T.c(t.val[k]);
   return new Act(t.shape, idx);
+}
+
+function affineOr(kind: string, b: AV | undefined): AV | undefined {
+  return kind === 'affine' ? undefined : b;
+}
+
+/**
+ * Bounds that are data numbers, the common case (`<lower=0>`, `<lower=0, upper=1>`): the
+ * transforms inline, one node with one edge per element. Null when the bounds need the general
+ * path (infinite or out of order: the kernels handle and report those).
+ */
+function fixedBounds(
+  kind: 'lower' | 'upper' | 'lub', lo: number, hi: number, off: number, pos: Int32Array | null, total: number, jacobian: boolean,
+): Int32Array | null {
+  const idx = new Int32Array(total);
+  if (kind === 'lower' && lo > -Infinity) {
+    for (let e = 0; e < total; e++) {
+      const u = off + (pos === null ? e : pos[e]);
+      const uv = T.val[u];
+      const x = Math.exp(uv);
+      idx[e] = T.n1(x + lo, u, x);
+      if (jacobian) {
+        T.lp += uv;
+        T.tedge(u, 1);
+      }
+    }
+    return idx;
+  }
+  if (kind === 'lub' && lo > -Infinity && hi < Infinity && lo < hi) {
+    const w = hi - lo;
+    const logW = Math.log(w);
+    for (let e = 0; e < total; e++) {
+      const u = off + (pos === null ? e : pos[e]);
+      const uv = T.val[u];
+      // As lubKernel: σ(u) and 1 - σ(u) without cancellation, kept off the bounds for finite u.
+      const t = Math.exp(-Math.abs(uv));
+      const inv = 1 / (1 + t);
+      let sg = uv > 0 ? inv : t * inv;
+      if (uv > 0 && sg === 1 && uv < Infinity) sg = 1 - 1e-15;
+      if (uv <= 0 && sg === 0 && uv > -Infinity) sg = 1e-15;
+      idx[e] = T.n1(w * sg + lo, u, w * t * inv * inv);
+      if (jacobian) {
+        T.lp += logW - Math.abs(uv) - 2 * Math.log1p(t);
+        T.tedge(u, (uv > 0 ? t * inv : inv) - sg);
+      }
+    }
+    return idx;
+  }
+  return null;
 }

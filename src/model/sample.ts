@@ -79,6 +79,8 @@ export function sampleInstance(
     });
   }
   const adaptationWritten = new Array(C).fill(false);
+  // One CSV row buffer for all draws: writeDraw formats it at once.
+  const line = new Float64Array(SAMPLER_STAT_NAMES.length + instance.columnNames.length);
   const start = performance.now();
   const nutsOptions: Partial<NutsOptions> = {
     chains: C, warmup: o.warmup, samples: o.samples, seed, adaptDelta: o.adaptDelta, maxTreedepth: o.maxTreedepth,
@@ -93,11 +95,9 @@ export function sampleInstance(
       const row = instance.generate(position, gqRng[chain]);
       rows[chain].push(row);
       if (writers) {
-        const w = writers[chain];
-        const line = new Float64Array(SAMPLER_STAT_NAMES.length + row.length);
         line.set(statValues(stats));
         line.set(row, SAMPLER_STAT_NAMES.length);
-        w.writeDraw(line);
+        writers[chain].writeDraw(line);
       }
     },
   };

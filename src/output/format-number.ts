@@ -127,6 +127,9 @@ export function formatStanNumber(x: number, precision = 6): string {
   const sign = x < 0 || Object.is(x, -0) ? '-' : '';
   const ax = Math.abs(x);
   if (ax === 0) return `${sign}0`;
+  // Integers of at most p digits (tree depths, leapfrog counts) print as themselves; below
+  // 2^53 String() gives all their digits exactly.
+  if (ax < POW10[p] && ax < 2 ** 53 && Number.isInteger(ax)) return sign + String(ax);
   if (p <= FAST_MAX_PRECISION && fastDigits(ax, p)) {
     // Trailing zeros come off the integer (exact: it is below 2^53), then one conversion.
     let m = fastMantissa;

@@ -32,6 +32,8 @@ export interface SampleJob {
   all: boolean;
   /** Int32Array over a SharedArrayBuffer: [0] = 1 asks the sampler to stop. */
   stop: Int32Array;
+  /** Post progress messages (only when they are shown: the sampler then skips its per-iteration summary). */
+  progress?: boolean;
 }
 
 export type JobMessage =
@@ -59,12 +61,14 @@ async function run(job: SampleJob, post: (m: JobMessage) => void): Promise<void>
       maxTreedepth: job.maxTreedepth, metric: job.metric, initRadius: job.initRadius, thin: job.thin, inits,
       outputDir: job.outputDir, sigFigs: job.sigFigs, dataFile: job.data,
       shouldStop: () => Atomics.load(job.stop, 0) === 1,
-      onProgress: (info) => {
-        const now = performance.now();
-        if (now - last < 100) return;
-        last = now;
-        post({ type: 'progress', info: info.map((x) => ({ ...x })) });
-      },
+      onProgress: job.progress
+        ? (info) => {
+            const now = performance.now();
+            if (now - last < 100) return;
+            last = now;
+            post({ type: 'progress', info: info.map((x) => ({ ...x })) });
+          }
+        : undefined,
     },
     model.hints,
   );

@@ -21,8 +21,10 @@ function progressLine(p: ProgressInfo, total: number): string {
 
 /** Run the job in a worker; resolves with the exit status. */
 export function runSampleJob(job: SampleJob, options: { quiet: boolean; out: NodeJS.WriteStream }): Promise<number> {
-  const worker = new Worker(fileURLToPath(new URL('../sample-job.js', import.meta.url)), { workerData: { job } });
   const tty = !options.quiet && options.out.isTTY === true;
+  const worker = new Worker(fileURLToPath(new URL('../sample-job.js', import.meta.url)), {
+    workerData: { job: { ...job, progress: tty } satisfies SampleJob },
+  });
   let shown = 0;
   const total = job.warmup + job.samples;
   const onSigint = () => {

@@ -100,42 +100,121 @@ function fastDigits(ax: number, p: number): boolean {
   return false;
 }
 
-/** printf %g's layout of the significant digits `digits` (no trailing zeros) times 10^exp. */
-function layout(digits: string, exp: number, p: number): string {
-  if (exp < -4 || exp >= p) {
-    const e = exp < 0 ? -exp : exp;
-    const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    return `${mantissa}e${exp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
+/**
+ * The significant digits being laid out, as digit values 0-9 in DIGITS[digitsStart, digitsEnd)
+ * (scratch shared by every call: encoding is synchronous).
+ */
+const DIGITS = new Uint8Array(24);
+let digitsStart = 0;
+let digitsEnd = 0;
+
+/** Puts the decimal digits of the integer 0 < m < 2^53 into DIGITS; returns how many. */
+function integerDigits(m: number): number {
+  let k = DIGITS.length;
+  while (m > 0) {
+    const next = Math.floor(m / 10);
+    DIGITS[--k] = m - 10 * next;
+    m = next;
   }
-  if (exp < 0) return `0.${'0'.repeat(-exp - 1)}${digits}`;
-  if (digits.length <= exp + 1) return digits + '0'.repeat(exp + 1 - digits.length);
-  return `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+  digitsStart = k;
+  digitsEnd = DIGITS.length;
+  return DIGITS.length - k;
 }
 
-function stripTrailingZeros(digits: string): string {
-  let end = digits.length;
-  while (end > 1 && digits.charCodeAt(end - 1) === 48) end--;
-  return end === digits.length ? digits : digits.slice(0, end);
+/** Puts the digits of a string of decimal digits into DIGITS. */
+function stringDigits(digits: string): void {
+  for (let i = 0; i < digits.length; i++) DIGITS[i] = digits.charCodeAt(i) - 48;
+  digitsStart = 0;
+  digitsEnd = digits.length;
 }
+
+const CHAR_0 = 48;
+const CHAR_MINUS = 45;
+const CHAR_PLUS = 43;
+const CHAR_DOT = 46;
+const CHAR_E = 101;
+
+/** Longest encoding: sign, 17 digits, point, and either "e-308" or the "0.000" of fixed notation. */
+export const MAX_NUMBER_BYTES = 26;
+
+/** Writes `text` (ASCII) at out[pos]; returns the position after it. */
+function putAscii(out: Uint8Array, pos: number, text: string): number {
+  for (let i = 0; i < text.length; i++) out[pos++] = text.charCodeAt(i);
+  return pos;
+}
+
+/**
+ * printf %g's layout of the digits in DIGITS (trailing zeros are dropped here) times 10^exp:
+ * scientific when exp < -4 or exp >= p, else fixed.
+ */
+function layout(out: Uint8Array, pos: number, exp: number, p: number): number {
+  let end = digitsEnd;
+  const start = digitsStart;
+  while (end - 1 > start && DIGITS[end - 1] === 0) end--;
+  const n = end - start;
+  if (exp < -4 || exp >= p) {
+    out[pos++] = CHAR_0 + DIGITS[start];
+    if (n > 1) {
+      out[pos++] = CHAR_DOT;
+      for (let i = start + 1; i < end; i++) out[pos++] = CHAR_0 + DIGITS[i];
+    }
+    out[pos++] = CHAR_E;
+    out[pos++] = exp < 0 ? CHAR_MINUS : CHAR_PLUS;
+    const e = exp < 0 ? -exp : exp;
+    if (e >= 100) out[pos++] = CHAR_0 + Math.floor(e / 100);
+    out[pos++] = CHAR_0 + (Math.floor(e / 10) % 10);
+    out[pos++] = CHAR_0 + (e % 10);
+    return pos;
+  }
+  if (exp < 0) {
+    out[pos++] = CHAR_0;
+    out[pos++] = CHAR_DOT;
+    for (let i = -1; i > exp; i--) out[pos++] = CHAR_0;
+    for (let i = start; i < end; i++) out[pos++] = CHAR_0 + DIGITS[i];
+    return pos;
+  }
+  // exp + 1 digits before the point (zeros past the significant ones), the rest after it.
+  for (let i = 0; i <= exp; i++) out[pos++] = i < n ? CHAR_0 + DIGITS[start + i] : CHAR_0;
+  if (n > exp + 1) {
+    out[pos++] = CHAR_DOT;
+    for (let i = start + exp + 1; i < end; i++) out[pos++] = CHAR_0 + DIGITS[i];
+  }
+  return pos;
+}
+
+/**
+ * Writes `x` with `precision` significant digits (as formatStanNumber) as ASCII into `out`
+ * at `pos`, which needs MAX_NUMBER_BYTES free bytes; returns the position after it.
+ * CSV rows are encoded this way, with no string per number.
+ */
+export function encodeStanNumber(x: number, precision: number, out: Uint8Array, pos: number): number {
+  if (Number.isNaN(x)) return putAscii(out, pos, 'nan');
+  if (x === Infinity) return putAscii(out, pos, 'inf');
+  if (x === -Infinity) return putAscii(out, pos, '-inf');
+  const p = Math.max(1, Math.min(precision, 17));
+  if (x < 0 || Object.is(x, -0)) out[pos++] = CHAR_MINUS;
+  const ax = Math.abs(x);
+  if (ax === 0) {
+    out[pos++] = CHAR_0;
+    return pos;
+  }
+  if (ax < POW10[p] && ax < 2 ** 53 && Number.isInteger(ax)) {
+    // Integers of at most p digits (tree depths, leapfrog counts) need no rounding.
+    return layout(out, pos, integerDigits(ax) - 1, p);
+  }
+  if (p <= FAST_MAX_PRECISION && fastDigits(ax, p)) {
+    integerDigits(fastMantissa);
+    return layout(out, pos, fastExponent, p);
+  }
+  const { digits, exp } = exactDigits(ax, p);
+  stringDigits(digits);
+  return layout(out, pos, exp, p);
+}
+
+const formatted = Buffer.alloc(MAX_NUMBER_BYTES);
 
 /** `x` with `precision` significant digits (CmdStan's default is 6). */
 export function formatStanNumber(x: number, precision = 6): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (x === Infinity) return 'inf';
-  if (x === -Infinity) return '-inf';
-  const p = Math.max(1, Math.min(precision, 17));
-  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
-  const ax = Math.abs(x);
-  if (ax === 0) return `${sign}0`;
-  // Integers of at most p digits (tree depths, leapfrog counts) print as themselves; below
-  // 2^53 String() gives all their digits exactly.
-  if (ax < POW10[p] && ax < 2 ** 53 && Number.isInteger(ax)) return sign + String(ax);
-  if (p <= FAST_MAX_PRECISION && fastDigits(ax, p)) {
-    // Trailing zeros come off the integer (exact: it is below 2^53), then one conversion.
-    let m = fastMantissa;
-    while (m % 10 === 0) m /= 10;
-    return sign + layout(String(m), fastExponent, p);
-  }
-  const { digits, exp } = exactDigits(ax, p);
-  return sign + layout(stripTrailingZeros(digits), exp, p);
+  const end = encodeStanNumber(x, precision, formatted, 0);
+  return formatted.toString('latin1', 0, end);
 }

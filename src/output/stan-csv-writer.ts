@@ -3,7 +3,7 @@
 // complete line (or block) in one synchronous call: a killed run leaves a valid file of the rows so far.
 import { closeSync, openSync } from 'node:fs';
 import type { ModelHints } from '../diagnostics/index.js';
-import { formatStanNumber } from './format-number.js';
+import { encodeStanNumber, formatStanNumber, MAX_NUMBER_BYTES } from './format-number.js';
 import { writeAll } from './write-all.js';
 
 /** The sampler diagnostic columns that open every CmdStan NUTS output row. */
@@ -136,6 +136,8 @@ export class StanCsvWriter {
   private fd: number | undefined;
   private columns = 0;
   private precision = 6;
+  /** A draw's row is encoded here (no string per number) and written from here. */
+  private row = new Uint8Array(0);
 
   /** Creates (or truncates) the file at `path`. */
   constructor(path: string) {
@@ -166,6 +168,7 @@ export class StanCsvWriter {
     });
     this.precision = config.sigFigs !== undefined && config.sigFigs > 0 ? config.sigFigs : 6;
     this.columns = columnNames.length;
+    this.row = new Uint8Array(this.columns * (MAX_NUMBER_BYTES + 1));
     this.write(`${configLines(config).join('\n')}\n${columnNames.join(',')}\n`);
   }
 
@@ -193,9 +196,15 @@ export class StanCsvWriter {
     if (values.length !== this.columns) {
       throw new Error(`${this.path}: draw has ${values.length} values but the header has ${this.columns} columns`);
     }
-    let line = this.num(values[0]);
-    for (let i = 1; i < values.length; i++) line += ',' + this.num(values[i]);
-    this.write(line + '\n');
+    if (this.fd === undefined) throw new Error(`${this.path}: Stan CSV writer is closed`);
+    const row = this.row;
+    let pos = 0;
+    for (let i = 0; i < values.length; i++) {
+      if (i > 0) row[pos++] = 44; // ','
+      pos = encodeStanNumber(values[i], this.precision, row, pos);
+    }
+    row[pos++] = 10; // '\n'
+    writeAll(this.fd, row, pos);
   }
 
   /** Writes the elapsed-time comments (when given) and closes the file; later calls do nothing. */

@@ -53,12 +53,15 @@ export class BatchEvaluator {
         if (task.request(this.U, n * D)) this.owners[n++] = task;
       }
       if (n === 0) return;
-      this.lp.fill(NaN, 0, n);
-      this.density.logDensityGradient(this.U, n, this.lp, this.grad);
+      // NaN marks rows the density leaves unwritten (a loop: fill() is a call for a few rows).
+      const lp = this.lp;
+      for (let i = 0; i < n; i++) lp[i] = NaN;
+      this.density.logDensityGradient(this.U, n, lp, this.grad);
       this.calls++;
-      for (let i = 0; i < n; i++) this.owners[i].receive(this.lp[i], this.grad, i * D);
+      const owners = this.owners;
+      for (let i = 0; i < n; i++) owners[i].receive(lp[i], this.grad, i * D);
       // Only tasks that asked for a point this round can still want one.
-      for (let i = 0; i < n; i++) active[i] = this.owners[i];
+      for (let i = 0; i < n; i++) active[i] = owners[i];
       m = n;
     }
   }

@@ -94,16 +94,19 @@ function sizeMismatch(name: string, shape: readonly number[], size: number): nev
   throw new RuntimeError(`size mismatch in '${name}': declared [${shape.join(', ')}] but the value has ${size} elements`);
 }
 
+// The element accessors below are called only where the checker typed the container as
+// one-dimensional (two for el2) and the index as int, so only the range is checked here.
+
 /** `a[i]` of a one-dimensional active container: its node. */
 export function el1(a: Act, i: number): number {
-  if (a.shape.length === 1 && i >= 1 && i <= a.size && Number.isInteger(i)) return a.idx[i - 1];
+  if (i >= 1 && i <= a.size) return a.idx[i - 1];
   return index(a, [i]) as number;
 }
 
 /** `a[i, j]` of a two-dimensional active container. */
 export function el2(a: Act, i: number, j: number): number {
   const s = a.shape;
-  if (s.length === 2 && i >= 1 && i <= s[0] && j >= 1 && j <= s[1] && Number.isInteger(i) && Number.isInteger(j)) {
+  if (i >= 1 && i <= s[0] && j >= 1 && j <= s[1]) {
     return a.idx[(i - 1) * s[1] + j - 1];
   }
   return index(a, [i, j]) as number;
@@ -111,7 +114,7 @@ export function el2(a: Act, i: number, j: number): number {
 
 /** `a[i] = node` into a one-dimensional active container. */
 export function set1(a: Act, i: number, node: number): void {
-  if (a.shape.length === 1 && i >= 1 && i <= a.size && Number.isInteger(i)) a.idx[i - 1] = node;
+  if (i >= 1 && i <= a.size) a.idx[i - 1] = node;
   else assign(a, [i], box(node));
 }
 
@@ -161,14 +164,14 @@ export function elements(a: Act, kind: string): AV[] {
 
 /** `x[i]` of one-dimensional data (the hot read of lowered loops). */
 export function d1(x: Tensor, i: number): number {
-  if (i >= 1 && i <= x.size && x.shape.length === 1) return x.val[i - 1];
+  if (i >= 1 && i <= x.size) return x.val[i - 1];
   return ops.index1(x, i) as number;
 }
 
 /** `x[i, j]` of two-dimensional data. */
 export function d2(x: Tensor, i: number, j: number): number {
   const s = x.shape;
-  if (s.length === 2 && i >= 1 && i <= s[0] && j >= 1 && j <= s[1]) return x.val[(i - 1) * s[1] + j - 1];
+  if (i >= 1 && i <= s[0] && j >= 1 && j <= s[1]) return x.val[(i - 1) * s[1] + j - 1];
   return ops.index(x, [i, j]) as number;
 }
 

@@ -53,6 +53,13 @@ export function constrainBounded(
   u: Tensor, offset: number, a: Value | undefined, b: Value | undefined,
 ): Constrained {
   const total = sizeOf(shape);
+  if (kind === null && !u.batched) {
+    // Values only (generated quantities, once per draw): the unconstrained values themselves.
+    if (shape.length === 0) return { value: u.val[offset], logJacobian: 0 };
+    const xv = new Float64Array(total);
+    for (let e = 0; e < total; e++) xv[e] = u.val[offset + (pos === null ? e : pos[e])];
+    return { value: new Tensor(shape, xv, false), logJacobian: 0 };
+  }
   const kernel = kernels[kind ?? 'affine'];
   const what = kind === 'affine' ? ['offset', 'multiplier'] : ['lower bound', 'upper bound'];
   const A = operand(a, kind === 'affine' || kind === null ? 0 : -Infinity, elem, total, name, what[0]);

@@ -211,6 +211,17 @@ model {
     expect(grad[1]).toBeCloseTo(0.5, 12);
   });
 
+  test('program strings reach messages unchanged (the runtime-name binding skips string literals)', () => {
+    const inst = compile(`
+parameters { real x; }
+model {
+  reject("S.axpy \\ S.T ", x);
+}`).instantiate({});
+    expect(inst.densityBackend).toBe('scalar');
+    expect(inst.logDensity([1])).toBe(-Infinity);
+    expect(inst.lastRejection).toBe('S.axpy \\ S.T 1');
+  });
+
   test('an index out of range stops the run (fatal, as in Stan)', () => {
     const inst = compile(`
 data { int i; }

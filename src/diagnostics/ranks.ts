@@ -60,11 +60,32 @@ export function averageRanks(x: Float64Array): Float64Array {
   return ranks;
 }
 
+// The z of each whole rank depends only on S: one table per draw count, shared by every
+// variable of a summary (the quantile function dominated summaries of models with many variables).
+const zTables = new Map<number, Float64Array>();
+
+function zTable(s: number): Float64Array {
+  let t = zTables.get(s);
+  if (t === undefined) {
+    const denom = s - 2 * 0.375 + 1;
+    t = new Float64Array(s);
+    for (let r = 1; r <= s; r++) t[r - 1] = normalQuantile((r - 0.375) / denom);
+    if (zTables.size > 8) zTables.clear();
+    zTables.set(s, t);
+  }
+  return t;
+}
+
 /** z_scale: qnorm((rank − 3/8) / (S + 1/4)); callers screen out non-finite values first. */
 export function zScale(x: Float64Array): Float64Array {
   const s = x.length;
   const ranks = averageRanks(x);
   const denom = s - 2 * 0.375 + 1;
-  for (let i = 0; i < s; i++) ranks[i] = normalQuantile((ranks[i] - 0.375) / denom);
+  const table = zTable(s);
+  for (let i = 0; i < s; i++) {
+    const r = ranks[i];
+    // Tied values share an average rank, which may fall between whole ranks.
+    ranks[i] = Number.isInteger(r) ? table[r - 1] : normalQuantile((r - 0.375) / denom);
+  }
   return ranks;
 }

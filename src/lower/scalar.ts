@@ -338,9 +338,15 @@ export class ScalarGenerator {
       this.w.line(`let ${v} = ${d.init ? this.node(d.init) : 'T.nan'};`);
       return;
     }
-    const shape = `$.declShape(${this.base.declSpec(d)})`;
-    if (d.init) this.w.line(`let ${v} = S.toAct(${this.av(d.init)}, ${shape}, ${str(d.name)});`);
-    else this.w.line(`let ${v} = S.declare(${shape});`);
+    let shape = `$.declShape(${this.base.declSpec(d)})`;
+    // Sizes of data only: the shape is computed once, with the data.
+    const sizes = [...d.arrayDims, ...t.sizes];
+    if (sizes.every((e) => [...readsOf(e)].every((n) => this.base.isBlockData(n)))) shape = this.header1(shape);
+    if (d.init) {
+      // A fresh value (an operation's result) is taken over; a variable's value is copied.
+      const fresh = this.modeOf(d.init) === 'c' && isFresh(d.init);
+      this.w.line(`let ${v} = S.${fresh ? 'own' : 'toAct'}(${this.av(d.init)}, ${shape}, ${str(d.name)});`);
+    } else this.w.line(`let ${v} = S.declare(${shape});`);
   }
 
   private assign(s: Extract<Stmt, { kind: 'Assign' }>): void {
@@ -857,6 +863,23 @@ function bindRuntimeNames(code: string): { code: string; names: Set<string> } {
     i++;
   }
   return { code: out, names };
+}
+
+/** An expression whose active container value is newly made (not a variable's, which must be copied). */
+function isFresh(e: Expr): boolean {
+  switch (e.kind) {
+    case 'Binary':
+      return true;
+    case 'Unary':
+      return e.op === '-';
+    case 'Call':
+      // Built-ins make new values; a user function may return its argument.
+      return e.resolved?.source === 'builtin';
+    case 'Paren':
+      return isFresh(e.expr);
+    default:
+      return false;
+  }
 }
 
 /** The Stan type of a declared variable (for reading it back as an expression). */

@@ -83,6 +83,13 @@ export function toAct(x: AV, shape: readonly number[], name: string): Act {
   return new Act(shape, idx);
 }
 
+/** Like toAct, but a fresh active value is taken over instead of copied. */
+export function own(x: AV, shape: readonly number[], name: string): Act {
+  if (!(x instanceof Act)) return toAct(x, shape, name);
+  if (x.size !== sizeOf(shape)) sizeMismatch(name, shape, x.size);
+  return x.shape === shape ? x : new Act(shape, x.idx);
+}
+
 /** An active scalar from any scalar value. */
 export function toNode(x: AV): number {
   if (typeof x === 'number') return T.c(x);

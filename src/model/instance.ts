@@ -164,12 +164,11 @@ export class ModelInstance implements BatchedLogDensity {
     $.setPrinting(this.printing);
     try {
       for (let c = 0; c < n; c++) {
-        const row = U.subarray(c * D, (c + 1) * D);
         try {
-          T.reset(row, D);
+          T.reset(U, D, c * D);
           density(jacobian);
           lp[c] = T.lp;
-          if (grad) T.gradient(grad.subarray(c * D, (c + 1) * D));
+          if (grad) T.gradient(grad, c * D);
         } catch (e) {
           endTape();
           if (!(e instanceof RuntimeError || e instanceof RejectError)) throw e;

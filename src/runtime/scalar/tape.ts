@@ -33,11 +33,11 @@ export class ScalarTape {
   /** A node holding NaN: the value of declared-but-unassigned reals. */
   nan = 0;
 
-  /** Start an evaluation at the unconstrained point `u` (length D). */
-  reset(u: ArrayLike<number>, D: number): void {
+  /** Start an evaluation at the unconstrained point u[offset .. offset + D). */
+  reset(u: ArrayLike<number>, D: number, offset = 0): void {
     if (this.val.length < D + 1) this.growNodes(D + 1);
     for (let i = 0; i < D; i++) {
-      this.val[i] = u[i];
+      this.val[i] = u[offset + i];
       this.start[i] = 0;
     }
     this.n = D;
@@ -134,8 +134,8 @@ export class ScalarTape {
     return i;
   }
 
-  /** Reverse sweep: the target's gradient with respect to the parameter nodes, into `grad`. */
-  gradient(grad: Float64Array): void {
+  /** Reverse sweep: the target's gradient with respect to the parameter nodes, into grad[offset ..). */
+  gradient(grad: Float64Array, offset = 0): void {
     const n = this.n, D = this.dim;
     this.start[n] = this.e;
     if (this.adj.length < n) this.adj = new Float64Array(Math.max(n, this.adj.length * 2));
@@ -157,7 +157,7 @@ export class ScalarTape {
       i = stop - 1;
       m--;
     }
-    for (let k = 0; k < D; k++) grad[k] = adj[k];
+    for (let k = 0; k < D; k++) grad[offset + k] = adj[k];
   }
 
   private growNodes(min: number): void {

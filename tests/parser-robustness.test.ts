@@ -5,23 +5,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from '../src/frontend/parse.js';
 import { formatDiagnostic, type Diagnostic } from '../src/frontend/diagnostic.js';
+import { mulberry32 } from './helpers/programs.js';
 
 const fixtureDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'logprob');
 const models = readdirSync(fixtureDir)
   .filter((f) => f.endsWith('.json'))
   .map((f) => (JSON.parse(readFileSync(join(fixtureDir, f), 'utf8')) as { model: string }).model);
 
-/** Deterministic PRNG (mulberry32) so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const WORDS = [
   'data', 'model', 'parameters', 'transformed', 'generated', 'quantities', 'functions', 'real', 'int', 'vector',

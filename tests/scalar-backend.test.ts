@@ -2,25 +2,11 @@
 // oracles: the batched density of the same program (values and gradients must agree to
 // rounding) and central finite differences. Every example and fixture model must run on it;
 // the constructs below exercise its native paths, the bridge, and its error behaviour.
-import { readFileSync, readdirSync } from 'node:fs';
 import { compile } from '../src/model/compile.js';
 import type { ModelInstance } from '../src/model/instance.js';
 import { FatalRuntimeError } from '../src/runtime/errors.js';
 import { fdGradient } from './helpers/fd.js';
-
-const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
-const parseData = (d: unknown): Record<string, unknown> => (typeof d === 'string' ? JSON.parse(d) : (d as Record<string, unknown>));
-
-function uniforms(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as uniforms, programCases } from './helpers/programs.js';
 
 function evaluate(inst: ModelInstance, u: Float64Array, batched: boolean, jacobian: boolean) {
   inst.forceBatched = batched;
@@ -69,41 +55,7 @@ function fdAgree(inst: ModelInstance, seed: number): void {
   throw new Error('no point with a finite log density');
 }
 
-const EXAMPLES: [string, string][] = [
-  ['eight_schools/centered', 'eight_schools'],
-  ['eight_schools/noncentered', 'eight_schools'],
-  ['hier_binomial/partial', 'hier_binomial'],
-  ['hier_binomial/unpooled', 'hier_binomial'],
-  ['hier_binomial/pooled', 'hier_binomial'],
-  ['group_means/none', 'group_means'],
-  ['group_means/complete', 'group_means'],
-  ['group_means/partial', 'group_means'],
-  ['radon/varying_intercepts', 'radon'],
-  ['radon/varying_slopes', 'radon'],
-  ['meta_analysis/model', 'meta_analysis'],
-];
-
-const programs = [
-  ...EXAMPLES.map(([m, d]) => ({ name: `examples/${m}`, source: readFileSync(`examples/${m}.hstan`, 'utf8'), data: json(`examples/${d}/data.json`) })),
-  ...readdirSync('tests/fixtures/logprob')
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => {
-      const fx = json(`tests/fixtures/logprob/${f}`);
-      return { name: `logprob/${fx.name}`, source: fx.model as string, data: parseData(fx.data) };
-    }),
-  ...readdirSync('tests/fixtures/reference-models')
-    .filter((f) => f.endsWith('.hstan'))
-    .sort()
-    .map((f) => {
-      const name = f.replace(/\.hstan$/, '');
-      return {
-        name: `reference/${name}`,
-        source: readFileSync(`tests/fixtures/reference-models/${f}`, 'utf8'),
-        data: parseData(json(`tests/fixtures/reference-posteriors/${name}.json`).data),
-      };
-    }),
-];
+const programs = programCases();
 
 describe('every example and fixture model runs on the scalar backend', () => {
   test.each(programs.map((p) => [p.name, p] as const))('%s: scalar = batched', (_name, p) => {

@@ -10,20 +10,12 @@ import {
   unconstrainedSize,
 } from '../src/runtime/transforms.js';
 import { fdGradient, fdJacobian, maxRelError } from './helpers/fd.js';
+import { mulberry32 } from './helpers/programs.js';
 
 // ---------------------------------------------------------------------------------------
 // Helpers
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** Uniform(-r, r) draws. */
 function draws(n: number, seed: number, r = 1.5): Float64Array {

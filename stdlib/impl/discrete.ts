@@ -340,12 +340,14 @@ export const specs: Record<string, UnivariateSpec> = {
     density: binomial,
     cdf: binomialCdf,
     relations: successesWithinTrials,
+    relationArgs: [0, 1],
     constant: { args: [0, 1], kernel: lchooseK },
   },
   binomial_logit: {
     args: [arg('Successes variable'), COUNT('Population size parameter'), arg('Probability parameter', checkFinite)],
     density: binomialLogit,
     relations: successesWithinTrials,
+    relationArgs: [0, 1],
     constant: { args: [0, 1], kernel: lchooseK },
   },
   beta_binomial: {

@@ -32,6 +32,7 @@ export interface ScalarForm {
     args: readonly { name: string; checks: readonly ((fn: string, name: string, x: Value) => void)[] }[];
     kernel: import('../../src/runtime/elementwise.js').Kernel;
     relations?: (fn: string, vals: readonly Value[]) => void;
+    relationArgs?: readonly number[];
     constant?: { args: readonly number[]; kernel: import('../../src/runtime/elementwise.js').Kernel };
   };
 }

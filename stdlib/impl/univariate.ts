@@ -37,6 +37,8 @@ export interface UnivariateSpec {
   cdfArgs?: readonly ArgSpec[];
   /** Checks between arguments (e.g. uniform's bounds in order), after the per-argument ones. */
   relations?: (fn: string, vals: readonly Value[]) => void;
+  /** The arguments `relations` reads (all when absent): the scalar backend snapshots only these. */
+  relationArgs?: readonly number[];
   /**
    * Density terms that depend only on integer data (e.g. binomial's log choose(N, n)):
    * summed once per call instead of once per chain inside the kernel.
@@ -65,8 +67,9 @@ function densityBuiltin(
   kernel: Kernel,
   relations?: Relations,
   constant?: UnivariateSpec['constant'],
+  relationArgs?: readonly number[],
 ): Builtin {
-  const form = { density: { args: specs, kernel, relations, constant } };
+  const form = { density: { args: specs, kernel, relations, relationArgs, constant } };
   if (!constant) return withScalarForm((args) => sumElementwise(prepare(fn, args, specs, relations), kernel, fn), form);
   return withScalarForm((args) => {
     const vals = prepare(fn, args, specs, relations);
@@ -92,15 +95,15 @@ export function addUnivariate(table: BuiltinTable, family: string, spec: Univari
   const suffix = discrete ? 'pmf' : 'pdf';
   const lp = `${family}_l${suffix}`;
   const rel = spec.relations;
-  table[lp] = densityBuiltin(lp, spec.args, spec.density, rel, spec.constant);
-  table[`${family}_lu${suffix}`] = densityBuiltin(`${family}_lu${suffix}`, spec.args, spec.density, rel, spec.constant);
+  table[lp] = densityBuiltin(lp, spec.args, spec.density, rel, spec.constant, spec.relationArgs);
+  table[`${family}_lu${suffix}`] = densityBuiltin(`${family}_lu${suffix}`, spec.args, spec.density, rel, spec.constant, spec.relationArgs);
   const cdf = spec.cdf;
   if (!cdf) return;
   const cargs = spec.cdfArgs ?? spec.args;
   const lower: Kernel = (x, d) => cdf(x, d, false);
   const upper: Kernel = (x, d) => cdf(x, d, true);
-  table[`${family}_lcdf`] = densityBuiltin(`${family}_lcdf`, cargs, lower, rel);
-  table[`${family}_lccdf`] = densityBuiltin(`${family}_lccdf`, cargs, upper, rel);
+  table[`${family}_lcdf`] = densityBuiltin(`${family}_lcdf`, cargs, lower, rel, undefined, spec.relationArgs);
+  table[`${family}_lccdf`] = densityBuiltin(`${family}_lccdf`, cargs, upper, rel, undefined, spec.relationArgs);
   const name = `${family}_cdf`;
   // Stan's _cdf is the product of the elementwise cdfs: exp of the summed log cdf.
   table[name] = (args) => {

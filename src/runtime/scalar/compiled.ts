@@ -185,7 +185,16 @@ function buildDensity(spec: DensitySpec, fn: string, pattern: Pattern, toTarget:
   if (spec.relations) {
     s.bind('relations', spec.relations);
     s.bind('values', values);
-    lines.push(`relations(fn, [${Array.from(pattern, (c, j) => (c === 'N' ? `val[a${j}]` : `values(a${j})`)).join(', ')}]);`);
+    // Only the arguments the relation reads are snapshot; a relation among immutable data
+    // arguments holds for good once it held.
+    const reads = spec.relationArgs ?? Array.from(pattern, (_, j) => j);
+    const list = Array.from(pattern, (c, j) => (!reads.includes(j) ? '0' : c === 'N' ? `val[a${j}]` : `values(a${j})`)).join(', ');
+    const dataOnly = cacheConstant && reads.every((j) => pattern[j] === 'n' || pattern[j] === 'v');
+    if (dataOnly) {
+      s.bind('checked', { keys: null as unknown[] | null });
+      const keys = `[${reads.map((j) => `a${j}`).join(', ')}]`;
+      lines.push(`{ const keys = ${keys}; if (checked.keys === null || keys.some((x, m) => x !== checked.keys[m])) { relations(fn, [${list}]); checked.keys = keys; } }`);
+    } else lines.push(`relations(fn, [${list}]);`);
   }
   for (let j = 0; j < k; j++) if (pattern[j] === 'N') lines.push(`let g${j} = 0;`);
   if (!toTarget) {

@@ -203,6 +203,7 @@ export interface DensitySpec {
   args: readonly { name: string; checks: readonly ((fn: string, name: string, x: Value) => void)[] }[];
   kernel: Kernel;
   relations?: (fn: string, vals: readonly Value[]) => void;
+  relationArgs?: readonly number[];
   constant?: { args: readonly number[]; kernel: Kernel };
   checkSizes: (fn: string, named: ReadonlyArray<readonly [string, Value]>) => void;
 }

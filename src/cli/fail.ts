@@ -1,6 +1,5 @@
 // How every command reports failure: one clear message on stderr, exit status 1, no stack trace.
 import { InvalidArgumentError } from 'commander';
-import { CompileError } from '../model/compile.js';
 
 /** A mistake in how a command was called. */
 export class UsageError extends Error {}
@@ -10,7 +9,8 @@ const KNOWN = new Set(['CompileError', 'DataError', 'RuntimeError', 'RejectError
 
 /** The message a user should see for an error thrown by a command. */
 export function describeError(e: unknown): { text: string; internal: boolean } {
-  if (e instanceof CompileError) return { text: e.message, internal: false };
+  // By name, not instanceof: importing the compiler here would load the parser into every command's start-up.
+  if (e instanceof Error && e.name === 'CompileError') return { text: e.message, internal: false };
   if (e instanceof Error && (KNOWN.has(e.name) || KNOWN.has(e.constructor.name) || e instanceof UsageError)) {
     return { text: `hstan: ${e.message}`, internal: false };
   }

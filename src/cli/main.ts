@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // The hstan command line: each command registers itself from src/cli/commands/.
 import { Command } from 'commander';
-import { commands } from './commands/index.js';
+import { commandsFor, type Register } from './commands/index.js';
 import { VERSION } from '../version.js';
 
-export function buildProgram(): Command {
+export function buildProgram(commands: readonly Register[]): Command {
   const program = new Command();
   program
     .name('hstan')
@@ -16,4 +16,4 @@ export function buildProgram(): Command {
   return program;
 }
 
-await buildProgram().parseAsync(process.argv);
+await buildProgram(await commandsFor(process.argv)).parseAsync(process.argv);

@@ -259,6 +259,11 @@ function writeColumnMajor(v: Value, shape: readonly number[], out: Float64Array,
     return k + 1;
   }
   const n = v.size;
+  if (shape.length === 1) {
+    // One dimension: column-major is row-major.
+    for (let j = 0; j < n; j++) out[k + j] = v.val[j];
+    return k + n;
+  }
   const strides = rowMajorStrides(shape);
   const idx = new Array(shape.length).fill(0);
   for (let j = 0; j < n; j++) {

@@ -9,10 +9,9 @@
 // Built-ins run natively when they have a scalar form (element kernels, univariate densities)
 // and through the bridge otherwise; constructs this lowering does not know make the whole
 // program fall back to the batched density (`scalarDensity` is then left out).
-import type { Expr, Stmt, VarDecl, Index, Call, Tilde, FunctionDef } from '../frontend/ast.js';
-import { findBlock } from '../frontend/ast.js';
+import type { Expr, Stmt, VarDecl, Index, Call, Tilde } from '../frontend/ast.js';
 import type { StanType } from '../check/types.js';
-import { varName, str, num, Writer } from './emit.js';
+import { varName, str, Writer } from './emit.js';
 import { forEachStmt, readsOf, rootName, walkExpr } from './scan.js';
 import { builtin } from '../../stdlib/impl/index.js';
 import type { WithScalarForm } from '../../stdlib/impl/types.js';
@@ -45,7 +44,8 @@ export class ScalarGenerator {
   private readonly w = new Writer();
   private readonly active = new Set<string>();
   private readonly kernels = new Map<string, string>();
-  private readonly densities = new Map<string, string>();
+  /** Module constants (kernels, densities, shapes) by their code, each bound once. */
+  private readonly constants = new Map<string, string>();
   private readonly header: string[] = [];
   private tmp = 0;
 
@@ -54,7 +54,6 @@ export class ScalarGenerator {
     private readonly params: VarDecl[],
     private readonly tp: Stmt[],
     private readonly model: Stmt[],
-    private readonly functions: FunctionDef[],
   ) {}
 
   /** The text of `function scalarDensity($jacobian) {...}`; throws Unsupported. */
@@ -65,8 +64,6 @@ export class ScalarGenerator {
     const w = this.w;
     w.open('function scalarDensity($jacobian) {');
     w.line('const S = $.S, T = S.T;');
-    const mark = this.header.length;
-    void mark;
     this.params.forEach((p, i) => {
       const b = p.type.bounds;
       const dataBounds = !b || [b.lower, b.upper, b.offset, b.multiplier].every((e) => !e || !this.needsScalar(e));
@@ -716,7 +713,7 @@ export class ScalarGenerator {
         this.w.line(`S.addTarget(${tmp}[1]);`);
         return unboxIf(`${tmp}[0]`);
       }
-      return unboxIf(this.bridgeCode(`(xs) => ${f}(...xs)`, e.args, statement));
+      return unboxIf(this.bridgeCode(`(xs) => ${f}(...xs)`, e.args));
     }
     if (!r) throw new Unsupported('unresolved call');
     const argModes = e.args.map((a) => this.modeOf(a));
@@ -740,7 +737,7 @@ export class ScalarGenerator {
       return `S.dot(${this.av(e.args[0])}, ${this.av(e.args[1])})`;
     }
     const site = this.base.site(name, e.args.map(typeOf));
-    return unboxIf(this.bridgeCode(`(xs) => ${site}.call(xs)`, e.args, statement));
+    return unboxIf(this.bridgeCode(`(xs) => ${site}.call(xs)`, e.args));
   }
 
   /** A density into the target (`toTarget`) or as a node; all-scalar calls avoid boxing. */
@@ -787,17 +784,16 @@ export class ScalarGenerator {
 
   /** A constant bound once per module (deduplicated by its code). */
   private header1(code: string): string {
-    let id = this.densities.get(code);
+    let id = this.constants.get(code);
     if (!id) {
-      id = `$h${this.densities.size}`;
-      this.densities.set(code, id);
+      id = `$h${this.constants.size}`;
+      this.constants.set(code, id);
       this.header.push(`const ${id} = ${code};`);
     }
     return id;
   }
 
-  private bridgeCode(fn: string, args: readonly Expr[], statement = false): string {
-    void statement;
+  private bridgeCode(fn: string, args: readonly Expr[]): string {
     return `S.bridge(${fn}, [${args.map((a) => this.av(a)).join(', ')}])`;
   }
 
@@ -813,10 +809,10 @@ export class ScalarGenerator {
 
   private compiledDensity(name: string): string {
     const key = 'compiled:' + name;
-    let id = this.densities.get(key);
+    let id = this.constants.get(key);
     if (!id) {
-      id = `$c${this.densities.size}`;
-      this.densities.set(key, id);
+      id = `$c${this.constants.size}`;
+      this.constants.set(key, id);
       this.header.push(`const ${id} = $.S.scalarDensityOf(${str(name)});`);
     }
     return id;
@@ -824,10 +820,10 @@ export class ScalarGenerator {
 
   private density(name: string): string | null {
     if (!scalarForm(name)?.density) return null;
-    let id = this.densities.get(name);
+    let id = this.constants.get(name);
     if (!id) {
-      id = `$d${this.densities.size}`;
-      this.densities.set(name, id);
+      id = `$d${this.constants.size}`;
+      this.constants.set(name, id);
       this.header.push(`const ${id} = $.S.densityOf(${str(name)});`);
     }
     return id;
@@ -920,12 +916,10 @@ export function lowerScalarDensity(
   base: CodeGenerator, params: VarDecl[], tp: Stmt[], model: Stmt[],
 ): { code: string } | { unsupported: string } {
   try {
-    const fns = (findBlock(base.program, 'functions')?.items ?? []).filter((i): i is FunctionDef => i.kind === 'FunctionDef');
-    return { code: new ScalarGenerator(base, params, tp, model, fns).lower() };
+    return { code: new ScalarGenerator(base, params, tp, model).lower() };
   } catch (e) {
     if (e instanceof Unsupported) return { unsupported: e.message };
     throw e;
   }
 }
 
-export { num };

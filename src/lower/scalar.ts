@@ -298,7 +298,12 @@ export class ScalarGenerator {
     }
     if (!lifted.some((l) => l.letter === 'v' || l.letter === 'V')) return false;
     const pattern = lifted.map((l) => l.letter).join('');
-    const cacheable = args.every((a) => a.type?.kind !== 'int' || a.kind === 'IntLiteral');
+    // Int arguments are immutable when each is a literal, a data variable or an element of one.
+    const cacheable = args.every((a) => {
+      if (a.type?.kind !== 'int') return true;
+      const x = a.kind === 'Paren' ? a.expr : a;
+      return this.isImmutableData(x) || (x.kind === 'Indexed' && this.isImmutableData(x.target));
+    });
     const f = this.header1(`$.S.compiledDensity(${spec}, ${str(name)}, ${str(pattern)}, ${cacheable})`);
     const lo = `$lo${this.tmp}`, hi = `$hi${this.tmp++}`;
     this.w.open(`{ // lifted: for (${loopVar} in ...) ${name}`);

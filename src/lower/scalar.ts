@@ -424,7 +424,8 @@ export class ScalarGenerator {
         return;
       }
     }
-    this.w.line(`${prefix}S.addTarget(${this.av(e)});`);
+    const m = this.modeOf(e);
+    this.w.line(`${prefix}${m === 's' ? `T.addNode(${this.sc(e)})` : `S.addTarget(${this.av(e)})`};`);
   }
 
   private checkDeclared(d: VarDecl): void {
@@ -726,13 +727,13 @@ export class ScalarGenerator {
     if (form?.density) {
       return this.densityCall(this.density(name)!, name, e.args, false);
     }
-    if (form?.kernel && !statement) {
+    if (form?.kernel && (form.arity === undefined || form.arity === e.args.length) && !statement) {
       const k = this.kernel(name);
       const allScalar = e.args.every((a) => isScalarType(typeOf(a)));
       if (allScalar && e.args.length === 1) return `S.map1(${k}, ${this.sc(e.args[0])})`;
-      if (allScalar && e.args.length === 2) {
-        const code = (a: Expr, m: Mode) => (m === 's' ? this.sc(a) : this.data(a));
-        return `S.map2(${k}, ${code(e.args[0], argModes[0])}, ${argModes[0] === 's'}, ${code(e.args[1], argModes[1])}, ${argModes[1] === 's'})`;
+      if (allScalar && (e.args.length === 2 || e.args.length === 3)) {
+        const parts = e.args.map((a, j) => `${argModes[j] === 's' ? this.sc(a) : this.data(a)}, ${argModes[j] === 's'}`);
+        return `S.map${e.args.length}(${k}, ${parts.join(', ')})`;
       }
       if (!allScalar) return this.mapCall(k, name, e.args);
       return unboxIf(`S.map(${k}, ${str(name)}, [${e.args.map((a) => this.av(a)).join(', ')}])`);

@@ -1032,7 +1032,7 @@ const reductions: BuiltinTable = {
   mean,
   variance: spread('variance', false),
   sd: spread('sd', true),
-  log_sum_exp: logSumExp,
+  log_sum_exp: withScalarForm(logSumExp, { kernel: logSumExp2K, arity: 2 }),
   min: extremum('min'),
   max: extremum('max'),
   norm1,
@@ -1040,7 +1040,7 @@ const reductions: BuiltinTable = {
   softmax,
   log_softmax: logSoftmax,
   cumulative_sum: cumulativeSum,
-  log_mix: logMix,
+  log_mix: withScalarForm(logMix, { kernel: logMix3K, arity: 3 }),
 };
 
 // ---------------------------------------------------------------------------------------

@@ -28,6 +28,8 @@ export type BuiltinTable = Record<string, Builtin>;
  */
 export interface ScalarForm {
   kernel?: import('../../src/runtime/elementwise.js').Kernel;
+  /** The kernel serves calls with exactly this many arguments only (other arities reduce). */
+  arity?: number;
   density?: {
     args: readonly { name: string; checks: readonly ((fn: string, name: string, x: Value) => void)[] }[];
     kernel: import('../../src/runtime/elementwise.js').Kernel;

@@ -171,6 +171,22 @@ export function map2(kernel: Kernel, a: number, aActive: boolean, b: number, bAc
   return T.n1(r, b, D[1]);
 }
 
+/** A three-argument kernel on scalars (log_mix, fma, ...), the flags telling which are nodes. */
+export function map3(
+  kernel: Kernel, a: number, aActive: boolean, b: number, bActive: boolean, c: number, cActive: boolean,
+): number {
+  const val = T.val;
+  X[0] = aActive ? val[a] : a;
+  X[1] = bActive ? val[b] : b;
+  X[2] = cActive ? val[c] : c;
+  const r = kernel(X, D);
+  const node = T.open(r, (aActive ? 1 : 0) + (bActive ? 1 : 0) + (cActive ? 1 : 0));
+  if (aActive) T.edge(a, D[0]);
+  if (bActive) T.edge(b, D[1]);
+  if (cActive) T.edge(c, D[2]);
+  return node;
+}
+
 // Kernels of the arithmetic operators, for containers.
 export const kernels: Record<string, Kernel> = {
   add: (x, d) => {

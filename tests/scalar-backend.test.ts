@@ -82,6 +82,17 @@ model {
   prior_lp(mu);
   y ~ normal(m, sigma);
 }`, { N: 3, y: [0.1, -0.4, 1.2] }],
+  ['an _lp call inside a sum with a scaled parameter is counted once', `
+functions {
+  real bump_lp(real x) { target += -square(x); return 1; }
+}
+data { real c; }
+parameters { real a; real b; }
+model {
+  real m = bump_lp(a) + b * c;
+  m ~ normal(0, 1);
+  b ~ normal(0, 1);
+}`, { c: 0.5 }],
   ['parameter-dependent bounds and conditions', `
 parameters { real a; real<lower=a> b; real<lower=a, upper=b + 3> c; }
 model {

@@ -308,7 +308,7 @@ export class ScalarGenerator {
     const lo = `$lo${this.tmp}`, hi = `$hi${this.tmp++}`;
     this.w.open(`{ // lifted: for (${loopVar} in ...) ${name}`);
     this.w.line(`const ${lo} = ${this.data(s.lower)}, ${hi} = ${this.data(s.upper)};`);
-    this.w.line(`if (${hi} >= ${lo}) ${f}.${body.kind === 'Tilde' ? 't' : 't'}(${lifted.map((l) => l.code(lo, hi)).join(', ')});`);
+    this.w.line(`if (${hi} >= ${lo}) ${f}.t(${lifted.map((l) => l.code(lo, hi)).join(', ')});`);
     this.w.close();
     return true;
   }
@@ -574,9 +574,6 @@ export class ScalarGenerator {
     if (lm === 'c' || rm === 'c' || !isScalarType(typeOf(l)) || !isScalarType(typeOf(r))) {
       return `S.unbox(${this.containerBinary(op, l, r)})`;
     }
-    const a = lm === 's' ? this.sc(l) : this.data(l);
-    const b = rm === 's' ? this.sc(r) : this.data(r);
-    const both = lm === 's' && rm === 's';
     if (op === '+') {
       // a + b * c with b active and c data: one node (regression lines in loops).
       const fused = this.scaled(r) ?? this.scaled(l);
@@ -587,6 +584,11 @@ export class ScalarGenerator {
         return om === 's' ? `S.axpy(${o}, ${fused.node}, ${fused.factor})` : `S.caxpy(${o}, ${fused.node}, ${fused.factor})`;
       }
     }
+    // Operands are lowered once, after the fused form is ruled out: a `_lp` call in an operand
+    // emits a statement of its own, which must not be written twice.
+    const a = lm === 's' ? this.sc(l) : this.data(l);
+    const b = rm === 's' ? this.sc(r) : this.data(r);
+    const both = lm === 's' && rm === 's';
     switch (op) {
       case '+':
         return both ? `S.add(${a}, ${b})` : lm === 's' ? `S.addc(${a}, ${b})` : `S.addc(${b}, ${a})`;
@@ -631,8 +633,7 @@ export class ScalarGenerator {
       case 'Binary':
         return this.containerBinary(e.op, e.left, e.right);
       case 'Conditional': {
-        const promote = (x: Expr) =>
-          this.modeOf(x) === 'd' ? `S.toAct(${this.data(x)}, (${this.data(x)}).shape, "?:")` : this.ac(x);
+        const promote = (x: Expr) => (this.modeOf(x) === 'd' ? `S.promote(${this.data(x)})` : this.ac(x));
         return `(${this.cond(e.condition)} ? ${promote(e.then)} : ${promote(e.otherwise)})`;
       }
       case 'Indexed': {
@@ -654,7 +655,8 @@ export class ScalarGenerator {
 
   private containerBinary(op: string, l: Expr, r: Expr): string {
     const lt = typeOf(l), rt = typeOf(r);
-    const a = this.av(l), b = this.av(r);
+    // Operands are lowered only in the branch that uses them (see scalarBinary).
+    const a = () => this.av(l), b = () => this.av(r);
     const scalarSide = isScalarType(lt) || isScalarType(rt);
     switch (op) {
       case '+':
@@ -667,8 +669,8 @@ export class ScalarGenerator {
         return this.mapCall('$.S.kernels.div', 'elt_divide', [l, r]);
       case '*':
         if (scalarSide) return this.mapCall('$.S.kernels.mul', 'multiply', [l, r]);
-        if (lt.kind === 'row_vector' && rt.kind === 'vector') return `S.box(S.dot(${a}, ${b}))`;
-        if (lt.kind === 'matrix' && rt.kind === 'vector' && this.modeOf(l) === 'd') return `S.matvec(${a}, ${b})`;
+        if (lt.kind === 'row_vector' && rt.kind === 'vector') return `S.box(S.dot(${a()}, ${b()}))`;
+        if (lt.kind === 'matrix' && rt.kind === 'vector' && this.modeOf(l) === 'd') return `S.matvec(${a()}, ${b()})`;
         return this.bridgeCode(`(xs) => $.matmul(xs[0], ${str(lt.kind)}, xs[1], ${str(rt.kind)})`, [l, r]);
       case '/':
         if (isScalarType(rt)) return this.mapCall('$.S.kernels.div', 'divide', [l, r]);

@@ -13,12 +13,6 @@ import type { DensitySpec } from './ops.js';
 
 export type Pattern = string;
 
-/** The pattern letter of a value. */
-export function letter(x: AV, active: boolean): string {
-  if (typeof x === 'number') return active ? 'N' : 'n';
-  return x instanceof Act ? (x.shape.length === 0 ? 'N' : 'V') : x.shape.length === 0 ? 'n' : 'v';
-}
-
 class Source {
   readonly names: string[] = [];
   readonly values: unknown[] = [];

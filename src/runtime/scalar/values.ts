@@ -26,14 +26,13 @@ export function box(node: number): Act {
   return new Act([], Int32Array.of(node));
 }
 
-/** The node of a boxed active scalar. */
+/**
+ * The node of a scalar result: a boxed active scalar, or a constant node when the value came
+ * back as data (a bridged function may return a constant whatever its arguments).
+ */
 export function unbox(x: AV): number {
   if (x instanceof Act) return x.idx[0];
-  throw new RuntimeError('internal: expected an active scalar');
-}
-
-export function isAct(x: AV): x is Act {
-  return x instanceof Act;
+  return T.c(typeof x === 'number' ? x : x.val[0]);
 }
 
 /** The current values of any value, as the batched runtime's data (a snapshot). */
@@ -90,11 +89,9 @@ export function own(x: AV, shape: readonly number[], name: string): Act {
   return x.shape === shape ? x : new Act(shape, x.idx);
 }
 
-/** An active scalar from any scalar value. */
-export function toNode(x: AV): number {
-  if (typeof x === 'number') return T.c(x);
-  if (x instanceof Act) return x.idx[0];
-  return T.c(x.val[0]);
+/** Data as a fresh active value of its own shape (a data branch of `?:` beside an active one). */
+export function promote(x: AV): Act {
+  return toAct(x, typeof x === 'number' ? [] : x.shape, '?:');
 }
 
 function sizeMismatch(name: string, shape: readonly number[], size: number): never {

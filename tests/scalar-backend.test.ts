@@ -135,6 +135,30 @@ model {
   for (x in a) target += -0.01 * square(x);
   target += sum(head(a, 2)) * 0.01 + dot_product(a, a) * -0.01;
 }`, { N: 5, J: 3, g: [1, 2, 3, 1, 2], X: [[1, 0.5], [1, -0.2], [1, 0.1], [1, 1.5], [1, -1]], y: [0.3, -0.1, 0.8, 1.1, -0.5] }],
+  ['element assignment loops lifted into one tape loop', `
+data { int N; int J; array[N] int<lower=1, upper=J> g; vector[N] x; array[N] real y; matrix[J, 2] M; }
+parameters { vector[J] a; real b; real<lower=0> s; real<lower=-1, upper=1> rho; matrix[J, 2] B; }
+model {
+  vector[N] mu;
+  array[N] real p;
+  row_vector[N] r;
+  vector[N] q = rep_vector(1, N);
+  for (i in 1:N) mu[i] = a[g[i]] + x[i] * b;
+  for (i in 1:N) p[i] = inv_logit(-(b - a[g[i]] * x[i]) / (1 + s)) * M[g[i], 2] + B[g[i], 1] / s;
+  r[1] = a[1];
+  for (i in 2:N) r[i] = r[i - 1] * rho + x[i];
+  for (i in 1:N) q[i] += exp(a[g[i]] / 3) - s * s;
+  for (i in 1:N) q[i] *= 0.5;
+  for (i in 1:N) mu[i] = mu[i] + 2;
+  a ~ normal(0, 1);
+  b ~ normal(0, 1);
+  s ~ lognormal(0, 0.5);
+  to_vector(B) ~ normal(0, 1);
+  y ~ normal(mu, s + 1);
+  target += normal_lpdf(to_vector(p) | 0.2, 1) + normal_lpdf(r | 0, 2) + normal_lpdf(q | 1, 1);
+  for (i in 1:N) y[i] ~ normal(a[g[i]] + x[i] * b, s);
+  for (n in 2:N) target += normal_lpdf(y[n] | mu[n] * rho, exp(b / 4) + x[n] * x[n]);
+}`, { N: 5, J: 3, g: [1, 2, 3, 1, 2], x: [0.5, -1, 0.25, 2, -0.3], y: [2.1, 1.5, 2.8, 3.1, 1.6], M: [[1, 2], [0.5, -1], [0, 3]] }],
   ['truncation and discrete densities', `
 data { int N; array[N] int k; vector[N] z; }
 parameters { real<lower=0> lambda; real mu; }
@@ -191,6 +215,41 @@ data { int i; }
 parameters { vector[2] v; }
 model { target += v[i]; }`).instantiate({ i: 3 });
     expect(() => inst.logDensity([0, 0])).toThrow(FatalRuntimeError);
+  });
+
+  test('density loops whose arguments are computed from the loop index are lifted too', () => {
+    const model = compile(`
+data { int N; array[N] int<lower=1, upper=2> g; vector[N] x; vector[N] y; }
+parameters { vector[2] a; real b; real<lower=0> s; }
+model {
+  for (i in 1:N) y[i] ~ normal(a[g[i]] + x[i] * b, s);
+}`);
+    expect(model.code).toContain('lifted: for (i in ...) normal_lpdf');
+    const inst = model.instantiate({ N: 3, g: [1, 2, 1], x: [0.5, 1, -1], y: [0.1, 0.7, -0.2] });
+    // a = (0.3, -0.2), b = 0.5, s = exp(0.1): the residuals by hand.
+    const u = [0.3, -0.2, 0.5, 0.1];
+    const s = Math.exp(0.1);
+    const mu = [0.3 + 0.25, -0.2 + 0.5, 0.3 - 0.5];
+    const y = [0.1, 0.7, -0.2];
+    const expected = y.reduce((t, yi, i) => t - 0.5 * ((yi - mu[i]) / s) ** 2 - Math.log(s), 0) + 0.1;
+    expect(inst.logDensity(u) + 1.5 * Math.log(2 * Math.PI)).toBeCloseTo(expected, 10);
+  });
+
+  test('a lifted assignment loop out of range stops the run like the element-by-element one', () => {
+    const model = compile(`
+data { int n; vector[3] x; }
+parameters { real b; }
+model {
+  vector[2] m;
+  for (i in 1:n) m[i] = x[i] * b;
+  b ~ normal(0, 1);
+}`);
+    expect(model.code).toContain('lifted: for (i in ...) m[i] = ...');
+    const inst = model.instantiate({ n: 3, x: [1, 2, 3] });
+    expect(inst.densityBackend).toBe('scalar');
+    expect(() => inst.logDensity([0])).toThrow(FatalRuntimeError);
+    inst.forceBatched = true;
+    expect(() => inst.logDensity([0])).toThrow(FatalRuntimeError);
   });
 
   test('a scale parameter that is not positive rejects the point with Stan\'s message', () => {

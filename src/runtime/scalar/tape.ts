@@ -50,6 +50,12 @@ export class ScalarTape {
     this.nan = this.c(NaN);
   }
 
+  /** Room for `nodes` more nodes and `edges` more edges (lifted loops then write the arrays directly). */
+  reserve(nodes: number, edges: number): void {
+    if (this.n + nodes >= this.val.length - 1) this.growNodes(this.n + nodes + 2);
+    if (this.e + edges > this.ein.length) this.growEdges(this.e + edges);
+  }
+
   /** A node without inputs (data promoted to an active value). */
   c(v: number): number {
     const i = this.n;

@@ -10,7 +10,7 @@ import { exprText } from '../check/expressions.js';
 import { varName, funName, str, num, Writer } from './emit.js';
 import { elementAssigned, parameterLocals, forEachStmt } from './scan.js';
 import { liftLoop } from './vectorize.js';
-import { lowerScalarDensity } from './scalar.js';
+import { lowerScalarDensity, lowerScalarGenerate } from './scalar.js';
 
 export class LoweringError extends Error {
   constructor(message: string, readonly line: number, readonly column: number) {
@@ -150,9 +150,21 @@ export class CodeGenerator {
       w.line(`return [${outs.map((o) => varName(o.name)).join(', ')}];`);
       w.close();
 
+      // The same for one draw on the scalar tape (values only), when the program allows.
+      this.unit = { mutable: elementAssigned([...tp, ...gq]), parameterValued: new Set() };
+      this.target = null;
+      const scalarGen = lowerScalarGenerate(this, params, tp, gq);
+      let genField = '';
+      if ('code' in scalarGen) {
+        const [first, ...rest] = scalarGen.code.split('\n');
+        w.line(`const scalarGenerate = ${first}`);
+        for (const line of rest) w.line(line);
+        genField = ', scalarGenerate';
+      }
+
       // Output columns: sizes of TP and GQ variables are data-only expressions.
       const outSpecs = outs.map((o) => this.declSpec(o));
-      w.line(`return { layout: $layout, outputs: [${outSpecs.join(', ')}], logDensity, generate, ${scalarField} };`);
+      w.line(`return { layout: $layout, outputs: [${outSpecs.join(', ')}], logDensity, generate, ${scalarField}${genField} };`);
       w.close('};');
     });
   }

@@ -53,17 +53,23 @@ export class ScalarGenerator {
     private readonly base: CodeGenerator,
     private readonly params: VarDecl[],
     private readonly tp: Stmt[],
+    /** The model block, or generated quantities when `generate`. */
     private readonly model: Stmt[],
+    private readonly generate = false,
   ) {}
 
-  /** The text of `function scalarDensity($jacobian) {...}`; throws Unsupported. */
+  /**
+   * The text of `function scalarDensity($jacobian) {...}`, or with `generate` of
+   * `function scalarGenerate() {...}` returning every output's value; throws Unsupported.
+   */
   lower(): string {
     for (const p of this.params) this.active.add(p.name);
     for (const s of this.tp) if (s.kind === 'VarDecl') this.active.add(s.name);
     this.inferActivity([...this.tp, ...this.model]);
     const w = this.w;
-    w.open('function scalarDensity($jacobian) {');
+    w.open(this.generate ? 'function scalarGenerate() {' : 'function scalarDensity($jacobian) {');
     w.line('const S = $.S, T = S.T;');
+    if (this.generate) w.line('const $jacobian = false;');
     this.params.forEach((p, i) => {
       const b = p.type.bounds;
       const dataBounds = !b || [b.lower, b.upper, b.offset, b.multiplier].every((e) => !e || !this.needsScalar(e));
@@ -71,8 +77,18 @@ export class ScalarGenerator {
       w.line(`const ${varName(p.name)} = S.param($layout.entries[${i}], ${bounds}, $jacobian);`);
     });
     for (const s of this.tp) this.stmt(s);
-    for (const s of this.tp) if (s.kind === 'VarDecl') this.checkDeclared(s);
+    for (const s of this.tp) if (s.kind === 'VarDecl') this.checkDeclared(s, 'transformed parameters');
     for (const s of this.model) this.stmt(s);
+    if (this.generate) {
+      for (const s of this.model) if (s.kind === 'VarDecl') this.checkDeclared(s, 'generated quantities');
+      // Each output as the batched generate returns it: numbers and tensors of values.
+      const outs = [...this.params, ...this.tp, ...this.model].filter((s): s is VarDecl => s.kind === 'VarDecl');
+      w.line(`return [${outs.map((o) => {
+        const v = varName(o.name);
+        if (!this.active.has(o.name)) return v;
+        return o.arrayDims.length === 0 && o.type.base === 'real' ? `S.v(${v})` : `S.values(${v})`;
+      }).join(', ')}];`);
+    }
     w.close();
     const { code, names } = bindRuntimeNames(w.toString());
     const bound = [...names].sort().map((n) => `const S_${n} = $.S.${n};`);
@@ -627,7 +643,7 @@ export class ScalarGenerator {
     this.w.line(`${prefix}${m === 's' ? `T.addNode(${this.sc(e)})` : `S.addTarget(${this.av(e)})`};`);
   }
 
-  private checkDeclared(d: VarDecl): void {
+  private checkDeclared(d: VarDecl, block: string): void {
     const t = d.type;
     const constrained = t.bounds || !['int', 'real', 'vector', 'row_vector', 'matrix', 'complex'].includes(t.base);
     if (!constrained) return;
@@ -641,7 +657,7 @@ export class ScalarGenerator {
     }
     const bounds = b ? `{ ${parts.join(', ')} }` : 'null';
     this.w.line(
-      `$.checkConstraint(S.values(${this.av({ kind: 'Variable', name: d.name, type: declaredType(d), span: d.span } as unknown as Expr)}), ${str(d.name)}, "transformed parameters", ${str(t.base)}, ${bounds}, ${d.span.start.line});`,
+      `$.checkConstraint(S.values(${this.av({ kind: 'Variable', name: d.name, type: declaredType(d), span: d.span } as unknown as Expr)}), ${str(d.name)}, ${str(block)}, ${str(t.base)}, ${bounds}, ${d.span.start.line});`,
     );
   }
 
@@ -1115,6 +1131,23 @@ function stmtExprs(s: Stmt): Expr[] {
       return s.value ? [s.value] : [];
     default:
       return [];
+  }
+}
+
+/**
+ * Generated quantities (with the parameters and transformed parameters) on the scalar tape,
+ * values only: the code of an expression whose value is `scalarGenerate`, or why it stays batched.
+ */
+export function lowerScalarGenerate(
+  base: CodeGenerator, params: VarDecl[], tp: Stmt[], gq: Stmt[],
+): { code: string } | { unsupported: string } {
+  try {
+    // Its own scope: module constants are named as the density's are.
+    const body = new ScalarGenerator(base, params, tp, gq, true).lower();
+    return { code: `(() => {\n${body}\nreturn scalarGenerate;\n})()` };
+  } catch (e) {
+    if (e instanceof Unsupported) return { unsupported: e.message };
+    throw e;
   }
 }
 

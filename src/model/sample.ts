@@ -1,14 +1,9 @@
 // Sampling a model instance: NUTS over the batched log density, generated quantities for each
 // kept draw, and Stan CSV streamed row by row as draws are made.
-import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { runNuts } from '../inference/index.js';
-import type { BatchedLogDensity, NutsOptions, ProgressInfo } from '../inference/types.js';
-import { SAMPLER_STAT_NAMES, statValues } from '../inference/types.js';
-import { Random } from '../runtime/random.js';
-import { StanCsvWriter } from '../output/stan-csv.js';
-import { VERSION } from '../version.js';
+import type { BatchedLogDensity, NutsOptions, NutsResult, ProgressInfo } from '../inference/types.js';
 import type { ModelInstance } from './instance.js';
+import { DrawRecorder, STAT_COUNT, type RecorderSettings } from './draw-recorder.js';
 import { Fit } from './fit.js';
 import { RuntimeError } from '../runtime/errors.js';
 import type { ModelHints } from '../diagnostics/index.js';
@@ -42,8 +37,17 @@ export interface SampleOptions {
 
 const DEFAULTS = { chains: 4, warmup: 1000, samples: 1000, adaptDelta: 0.8, maxTreedepth: 10, metric: 'diag' as const, initRadius: 2, thin: 1 };
 
-/** Generated quantities draw from streams seeded apart from the sampler's (same chain ids, another seed). */
-const GQ_SEED_MIX = 0x9e3779b97f4a7c15n;
+/** The settings a run uses (defaults filled in, the seed drawn when not given). */
+function sampleSettings(instance: ModelInstance, modelName: string, options: SampleOptions): RecorderSettings & { inits?: Float64Array[] } {
+  const o = { ...DEFAULTS, ...options };
+  return {
+    chains: o.chains, warmup: o.warmup, samples: o.samples, thin: o.thin, seed: options.seed ?? Math.floor(Math.random() * 2 ** 31),
+    adaptDelta: o.adaptDelta, maxTreedepth: o.maxTreedepth, metric: o.metric, initRadius: o.initRadius,
+    userInits: options.inits !== undefined, outputDir: o.outputDir, outputName: o.outputName ?? modelName, modelName,
+    sigFigs: o.sigFigs, dataFile: o.dataFile,
+    inits: options.inits === undefined ? undefined : initsFor(instance, options.inits, o.chains),
+  };
+}
 
 export function sampleInstance(
   instance: ModelInstance,
@@ -51,75 +55,41 @@ export function sampleInstance(
   options: SampleOptions = {},
   hints: ModelHints = {},
 ): { fit: Fit; files: string[] } {
-  const o = { ...DEFAULTS, ...options };
-  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const C = o.chains;
-  const gqRng = Array.from({ length: C }, (_, c) => Random.forChain(BigInt(seed) ^ GQ_SEED_MIX, c));
-  const rows: Float64Array[][] = Array.from({ length: C }, () => []);
-  const inits = options.inits === undefined ? undefined : initsFor(instance, options.inits, C);
-  const files: string[] = [];
-  let writers: StanCsvWriter[] | null = null;
-  if (o.outputDir) {
-    mkdirSync(o.outputDir, { recursive: true });
-    const name = o.outputName ?? modelName;
-    writers = Array.from({ length: C }, (_, c) => {
-      const path = join(o.outputDir!, `${name}-${c + 1}.csv`);
-      files.push(path);
-      const w = new StanCsvWriter(path);
-      w.writeHeader(
-        {
-          model: `${modelName}_model`, numSamples: o.samples, numWarmup: o.warmup, thin: o.thin, adaptDelta: o.adaptDelta,
-          maxDepth: o.maxTreedepth, metric: o.metric === 'dense' ? 'dense_e' : 'diag_e', numChains: C, chainId: c + 1,
-          seed, dataFile: o.dataFile, init: options.inits ? 'user' : o.initRadius, sigFigs: o.sigFigs,
-          outputFile: path, hstanVersion: VERSION, hints,
-        },
-        [...SAMPLER_STAT_NAMES, ...instance.columnNames],
-      );
-      return w;
-    });
-  }
-  const adaptationWritten = new Array(C).fill(false);
-  // One CSV row buffer for all draws: writeDraw formats it at once.
-  const line = new Float64Array(SAMPLER_STAT_NAMES.length + instance.columnNames.length);
-  const start = performance.now();
+  const s = sampleSettings(instance, modelName, options);
+  const recorder = new DrawRecorder(instance, s, hints);
+  const stats = new Float64Array(STAT_COUNT);
   const nutsOptions: Partial<NutsOptions> = {
-    chains: C, warmup: o.warmup, samples: o.samples, seed, adaptDelta: o.adaptDelta, maxTreedepth: o.maxTreedepth,
-    metric: o.metric, initRadius: o.initRadius, inits, thin: o.thin,
-    onProgress: o.onProgress, shouldStop: o.shouldStop,
-    onWarmupEnd: (chain, stepSize, inverseMetric) => {
-      writers?.[chain].writeAdaptation(stepSize, inverseMetric);
-      adaptationWritten[chain] = true;
-    },
-    onDraw: (chain, _iteration, position, stats) => {
-      if (stats.phase !== 'sampling') return;
-      const row = instance.generate(position, gqRng[chain]);
-      rows[chain].push(row);
-      if (writers) {
-        line.set(statValues(stats));
-        line.set(row, SAMPLER_STAT_NAMES.length);
-        writers[chain].writeDraw(line);
-      }
+    chains: s.chains, warmup: s.warmup, samples: s.samples, seed: s.seed, adaptDelta: s.adaptDelta, maxTreedepth: s.maxTreedepth,
+    metric: s.metric, initRadius: s.initRadius, inits: s.inits, thin: s.thin,
+    onProgress: options.onProgress, shouldStop: options.shouldStop,
+    onWarmupEnd: (chain, stepSize, inverseMetric) => recorder.adaptation(chain, stepSize, inverseMetric),
+    onDraw: (chain, _iteration, position, d) => {
+      if (d.phase !== 'sampling') return;
+      stats[0] = d.lp;
+      stats[1] = d.acceptStat;
+      stats[2] = d.stepSize;
+      stats[3] = d.treedepth;
+      stats[4] = d.nLeapfrog;
+      stats[5] = d.divergent ? 1 : 0;
+      stats[6] = d.energy;
+      recorder.draw(chain, position, stats);
     },
   };
-  let result;
+  const start = performance.now();
+  let result: NutsResult | undefined;
   try {
     result = runNuts(options.density ?? instance, nutsOptions);
   } finally {
-    if (writers && result === undefined) for (const w of writers) w.close();
+    if (result === undefined) recorder.abort();
   }
-  if (writers) {
-    writers.forEach((w, c) => {
-      if (!adaptationWritten[c]) w.writeAdaptation(result.stepSize[c], result.inverseMetric[c]);
-      w.close(result.timing[c]);
-    });
-  }
+  recorder.finish(result);
   const wall = (performance.now() - start) / 1000;
   const fit = new Fit(
-    instance.outputs, instance.columnNames, rows, result,
-    { chains: C, warmup: o.warmup, samples: o.samples, seed, adaptDelta: o.adaptDelta, maxTreedepth: o.maxTreedepth, metric: o.metric },
+    instance.outputs, instance.columnNames, recorder.rows, result,
+    { chains: s.chains, warmup: s.warmup, samples: s.samples, seed: s.seed, adaptDelta: s.adaptDelta, maxTreedepth: s.maxTreedepth, metric: s.metric },
     wall, hints,
   );
-  return { fit, files };
+  return { fit, files: recorder.files };
 }
 
 function initsFor(instance: ModelInstance, inits: Record<string, unknown> | Record<string, unknown>[], chains: number): Float64Array[] {

@@ -56,9 +56,16 @@ export type SamplerStatName = (typeof SAMPLER_STAT_NAMES)[number];
 /** One chain's kept draws' stats, one column per Stan stat name. */
 export type ChainStats = Record<SamplerStatName, Float64Array>;
 
-/** The stats of one draw as numbers in SAMPLER_STAT_NAMES order (e.g. for a CSV row). */
-export function statValues(s: DrawStats): number[] {
-  return [s.lp, s.acceptStat, s.stepSize, s.treedepth, s.nLeapfrog, s.divergent ? 1 : 0, s.energy];
+/** The stats of one draw as numbers in SAMPLER_STAT_NAMES order (e.g. for a CSV row), into `out` when given. */
+export function statValues<T extends number[] | Float64Array>(s: DrawStats, out: T = new Array(7) as T): T {
+  out[0] = s.lp;
+  out[1] = s.acceptStat;
+  out[2] = s.stepSize;
+  out[3] = s.treedepth;
+  out[4] = s.nLeapfrog;
+  out[5] = s.divergent ? 1 : 0;
+  out[6] = s.energy;
+  return out;
 }
 
 /** Per-chain progress, reported once per iteration through `onProgress`. */

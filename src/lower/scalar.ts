@@ -277,8 +277,7 @@ export class ScalarGenerator {
    * do not depend on i. Active scalars then get one summed partial instead of one per element.
    */
   private liftDensityLoop(s: Extract<Stmt, { kind: 'For' }>): boolean {
-    let body: Stmt = s.body;
-    while (body.kind === 'Block' && body.statements.length === 1) body = body.statements[0];
+    const body = loopBody(s);
     let name: string;
     let args: Expr[];
     if (body.kind === 'Tilde' && !body.truncation && body.resolved?.source === 'builtin') {
@@ -303,14 +302,8 @@ export class ScalarGenerator {
         lifted.push({ letter: m === 'd' ? 'n' : 'N', code: () => this.raw(a) });
         continue;
       }
-      const x = a.kind === 'Paren' ? a.expr : a;
-      const idx = x.kind === 'Indexed' && x.indices.length === 1 ? x.indices[0] : null;
-      const element = x.kind === 'Indexed' && x.target.kind === 'Variable' && idx?.kind === 'Single' && !idx.multi
-        && idx.expr.kind === 'Variable' && idx.expr.name === loopVar;
-      const t = x.kind === 'Indexed' ? typeOf(x.target) : null;
-      const oneDim = !!t && (t.kind === 'vector' || t.kind === 'row_vector' || (t.kind === 'array' && t.dims === 1 && isScalarType(t.element)));
-      if (element && oneDim) {
-        const name = ((x as { target: Expr }).target as { name: string }).name;
+      const name = loopElementOf(a, loopVar);
+      if (name !== null) {
         const v = varName(name);
         lifted.push({ letter: this.active.has(name) ? 'V' : 'v', code: (lo, hi) => `S.range(${v}, ${lo}, ${hi})` });
         continue;
@@ -354,17 +347,11 @@ export class ScalarGenerator {
    * regression line measured 3× slower).
    */
   private liftAssignLoop(s: Extract<Stmt, { kind: 'For' }>): boolean {
-    let body: Stmt = s.body;
-    while (body.kind === 'Block' && body.statements.length === 1) body = body.statements[0];
+    const body = loopBody(s);
     if (body.kind !== 'Assign' || this.needsScalar(s.lower) || this.needsScalar(s.upper)) return false;
     const target = body.target;
-    if (target.kind !== 'Indexed' || target.target.kind !== 'Variable' || target.indices.length !== 1) return false;
-    const idx = target.indices[0];
-    if (idx.kind !== 'Single' || idx.multi || idx.expr.kind !== 'Variable' || idx.expr.name !== s.variable) return false;
-    const name = target.target.name;
-    const t = typeOf(target.target);
-    const oneDim = t.kind === 'vector' || t.kind === 'row_vector' || (t.kind === 'array' && t.dims === 1 && t.element.kind === 'real');
-    if (!oneDim || !this.active.has(name) || typeOf(target).kind !== 'real') return false;
+    const name = loopElementOf(target, s.variable);
+    if (name === null || !this.active.has(name) || typeOf(target).kind !== 'real') return false;
     const ops: Record<string, string> = { '=': '', '+=': '+', '-=': '-', '*=': '*', '/=': '/' };
     const op = ops[body.op];
     if (op === undefined) return false;
@@ -481,7 +468,7 @@ export class ScalarGenerator {
       case 'Unary': {
         const a = this.fwd(e.operand);
         if (e.op === '+') return a;
-        return { val: `(-${a.val})`, parts: a.parts.map((p) => ({ node: p.node, d: p.d === '1' ? '-1' : `-(${p.d})` })) };
+        return { val: `(-${a.val})`, parts: negated(a.parts) };
       }
       case 'Indexed': {
         const node = t(), v = t();
@@ -500,7 +487,7 @@ export class ScalarGenerator {
             return { val: v, parts: [...a.parts, ...b.parts] };
           case '-':
             w.line(`const ${v} = ${a.val} - ${b.val};`);
-            return { val: v, parts: [...a.parts, ...b.parts.map((p) => ({ node: p.node, d: p.d === '1' ? '-1' : `-(${p.d})` }))] };
+            return { val: v, parts: [...a.parts, ...negated(b.parts)] };
           case '*':
           case '.*':
             w.line(`const ${v} = ${a.val} * ${b.val};`);
@@ -1082,6 +1069,29 @@ function bindRuntimeNames(code: string): { code: string; names: Set<string> } {
     i++;
   }
   return { code: out, names };
+}
+
+/** A loop's body with single-statement blocks unwrapped. */
+function loopBody(s: Extract<Stmt, { kind: 'For' }>): Stmt {
+  let body: Stmt = s.body;
+  while (body.kind === 'Block' && body.statements.length === 1) body = body.statements[0];
+  return body;
+}
+
+/** The variable's name when `e` is `v[i]` of a one-dimensional variable v and i the loop variable, else null. */
+function loopElementOf(e: Expr, loopVar: string): string | null {
+  const x = e.kind === 'Paren' ? e.expr : e;
+  if (x.kind !== 'Indexed' || x.target.kind !== 'Variable' || x.indices.length !== 1) return null;
+  const idx = x.indices[0];
+  if (idx.kind !== 'Single' || idx.multi || idx.expr.kind !== 'Variable' || idx.expr.name !== loopVar) return null;
+  const t = typeOf(x.target);
+  const oneDim = t.kind === 'vector' || t.kind === 'row_vector' || (t.kind === 'array' && t.dims === 1 && isScalarType(t.element));
+  return oneDim ? x.target.name : null;
+}
+
+/** Partials of the negated expression. */
+function negated(parts: { node: string; d: string }[]): { node: string; d: string }[] {
+  return parts.map((p) => ({ node: p.node, d: p.d === '1' ? '-1' : `-(${p.d})` }));
 }
 
 /** An expression whose active container value is newly made (not a variable's, which must be copied). */

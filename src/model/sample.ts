@@ -2,6 +2,7 @@
 // kept draw, and Stan CSV streamed row by row as draws are made.
 import { runNuts } from '../inference/index.js';
 import type { BatchedLogDensity, NutsOptions, NutsResult, ProgressInfo } from '../inference/types.js';
+import { statValues } from '../inference/types.js';
 import type { ModelInstance } from './instance.js';
 import { DrawRecorder, STAT_COUNT, type RecorderSettings } from './draw-recorder.js';
 import { Fit } from './fit.js';
@@ -65,14 +66,7 @@ export function sampleInstance(
     onWarmupEnd: (chain, stepSize, inverseMetric) => recorder.adaptation(chain, stepSize, inverseMetric),
     onDraw: (chain, _iteration, position, d) => {
       if (d.phase !== 'sampling') return;
-      stats[0] = d.lp;
-      stats[1] = d.acceptStat;
-      stats[2] = d.stepSize;
-      stats[3] = d.treedepth;
-      stats[4] = d.nLeapfrog;
-      stats[5] = d.divergent ? 1 : 0;
-      stats[6] = d.energy;
-      recorder.draw(chain, position, stats);
+      recorder.draw(chain, position, statValues(d, stats));
     },
   };
   const start = performance.now();

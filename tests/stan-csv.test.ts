@@ -243,6 +243,40 @@ describe('CmdStan number format (printf %g at 6 digits)', () => {
     }
     expect(mismatches).toEqual([]);
   });
+  test('the layout is printf %g\'s (random doubles and integers, precisions 1 to 12)', () => {
+    // %g from its definition: digits from toExponential (correctly rounded; exact ties do not
+    // occur at random), fixed notation when -4 <= exp < p, trailing zeros and a bare point dropped.
+    const printfG = (x: number, p: number): string => {
+      const [mantissa, e] = Math.abs(x).toExponential(p - 1).split('e');
+      const exp = Number(e);
+      const digits = mantissa.replace('.', '');
+      const trim = (t: string) => (t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t);
+      const sign = x < 0 ? '-' : '';
+      if (exp < -4 || exp >= p) {
+        const ee = Math.abs(exp);
+        return `${sign}${trim(digits[0] + '.' + digits.slice(1))}e${exp < 0 ? '-' : '+'}${ee < 10 ? '0' : ''}${ee}`;
+      }
+      if (exp < 0) return `${sign}${trim('0.' + '0'.repeat(-exp - 1) + digits)}`;
+      return `${sign}${trim(digits.slice(0, exp + 1) + '.' + digits.slice(exp + 1))}`;
+    };
+    let seed = 777;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const mismatches: string[] = [];
+    for (let i = 0; i < 20000; i++) {
+      const scale = 10 ** Math.floor(random() * 30 - 15);
+      const x = i % 4 === 0 ? Math.round((random() - 0.5) * 2e6) : (random() - 0.5) * scale;
+      if (x === 0) continue;
+      for (let p = 1; p <= 12; p++) {
+        // Exact ties (integers ending in 5) round to even in printf, away from zero in
+        // toExponential: the tests above cover them.
+        const long = Math.abs(x).toExponential(Math.min(p + 30, 100)).split('e')[0].replace('.', '');
+        if (long[p] === '5' && /^0*$/.test(long.slice(p + 1))) continue;
+        const s = formatStanNumber(x, p);
+        if (s !== printfG(x, p)) mismatches.push(`${x} at ${p}: ${s} vs ${printfG(x, p)}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
 });
 
 describe('column names', () => {

@@ -182,6 +182,77 @@ function layout(out: Uint8Array, pos: number, exp: number, p: number): number {
   return pos;
 }
 
+/** Digit strings below this fit int32 arithmetic (every precision up to 9: the common case). */
+const INT_DIGITS_MAX = 1e9;
+
+/** Number of decimal digits of the integer 0 < m < INT_DIGITS_MAX. */
+function digitCount(m: number): number {
+  let n = 1;
+  while (n < 9 && m >= POW10[n]) n++;
+  return n;
+}
+
+/** Writes the digits of m right to left into out[from, to), skipping index `skip`. */
+function putDigits(out: Uint8Array, from: number, to: number, m: number, skip: number): void {
+  for (let k = to - 1; k >= from; k--) {
+    if (k === skip) continue;
+    const q = (m / 10) | 0;
+    out[k] = CHAR_0 + m - q * 10;
+    m = q;
+  }
+}
+
+/**
+ * `layout` for digits given as an integer 0 < m < INT_DIGITS_MAX (not as digit values in
+ * DIGITS): the same text, written straight into `out` with int32 arithmetic. This is the
+ * path of nearly every CSV value.
+ */
+function layoutInt(out: Uint8Array, pos: number, m: number, exp: number, p: number): number {
+  let nd = digitCount(m);
+  // Trailing zeros are dropped, as %g does.
+  while (nd > 1) {
+    const q = (m / 10) | 0;
+    if (m - q * 10 !== 0) break;
+    m = q;
+    nd--;
+  }
+  if (exp < -4 || exp >= p) {
+    // d[.ddd]e±XX
+    const end = pos + (nd > 1 ? nd + 1 : 1);
+    putDigits(out, pos, end, m, pos + 1);
+    if (nd > 1) out[pos + 1] = CHAR_DOT;
+    pos = end;
+    out[pos++] = CHAR_E;
+    out[pos++] = exp < 0 ? CHAR_MINUS : CHAR_PLUS;
+    const e = exp < 0 ? -exp : exp;
+    if (e >= 100) out[pos++] = CHAR_0 + ((e / 100) | 0);
+    out[pos++] = CHAR_0 + (((e / 10) | 0) % 10);
+    out[pos++] = CHAR_0 + (e % 10);
+    return pos;
+  }
+  if (exp < 0) {
+    // 0.000ddd
+    out[pos] = CHAR_0;
+    out[pos + 1] = CHAR_DOT;
+    const start = pos + 1 - exp;
+    for (let k = pos + 2; k < start; k++) out[k] = CHAR_0;
+    putDigits(out, start, start + nd, m, -1);
+    return start + nd;
+  }
+  if (nd <= exp + 1) {
+    // ddd000: zeros past the significant digits, no point.
+    const end = pos + exp + 1;
+    putDigits(out, pos, pos + nd, m, -1);
+    for (let k = pos + nd; k < end; k++) out[k] = CHAR_0;
+    return end;
+  }
+  // ddd.ddd: the point after exp + 1 digits.
+  const point = pos + exp + 1;
+  putDigits(out, pos, pos + nd + 1, m, point);
+  out[point] = CHAR_DOT;
+  return pos + nd + 1;
+}
+
 /**
  * Writes `x` with `precision` significant digits (as formatStanNumber) as ASCII into `out`
  * at `pos`, which needs MAX_NUMBER_BYTES free bytes; returns the position after it.
@@ -200,9 +271,11 @@ export function encodeStanNumber(x: number, precision: number, out: Uint8Array, 
   }
   if (ax < POW10[p] && ax < 2 ** 53 && Number.isInteger(ax)) {
     // Integers of at most p digits (tree depths, leapfrog counts) need no rounding.
+    if (ax < INT_DIGITS_MAX) return layoutInt(out, pos, ax, digitCount(ax) - 1, p);
     return layout(out, pos, integerDigits(ax) - 1, p);
   }
   if (p <= FAST_MAX_PRECISION && fastDigits(ax, p)) {
+    if (fastMantissa < INT_DIGITS_MAX) return layoutInt(out, pos, fastMantissa, fastExponent, p);
     integerDigits(fastMantissa);
     return layout(out, pos, fastExponent, p);
   }

@@ -137,6 +137,14 @@ export function compiledDensity(spec: DensitySpec, fn: string, pattern: Pattern,
   return f;
 }
 
+/**
+ * Source of a test that the arguments `args` are not the objects `holder.keys` holds (or that
+ * it holds none yet): compared one by one, with no array made per call.
+ */
+function changed(holder: string, args: readonly number[]): string {
+  return [`${holder}.keys === null`, ...args.map((j, m) => `${holder}.keys[${m}] !== a${j}`)].join(' || ');
+}
+
 function buildDensity(spec: DensitySpec, fn: string, pattern: Pattern, toTarget: boolean, cacheConstant: boolean): unknown {
   const s = new Source();
   const lines: string[] = [];
@@ -187,7 +195,7 @@ function buildDensity(spec: DensitySpec, fn: string, pattern: Pattern, toTarget:
     if (dataOnly) {
       s.bind('checked', { keys: null as unknown[] | null });
       const keys = `[${reads.map((j) => `a${j}`).join(', ')}]`;
-      lines.push(`{ const keys = ${keys}; if (checked.keys === null || keys.some((x, m) => x !== checked.keys[m])) { relations(fn, [${list}]); checked.keys = keys; } }`);
+      lines.push(`if (${changed('checked', reads)}) { relations(fn, [${list}]); checked.keys = ${keys}; }`);
     } else lines.push(`relations(fn, [${list}]);`);
   }
   for (let j = 0; j < k; j++) if (pattern[j] === 'N') lines.push(`let g${j} = 0;`);
@@ -224,14 +232,13 @@ function buildDensity(spec: DensitySpec, fn: string, pattern: Pattern, toTarget:
     s.bind('cache', { keys: null as unknown[] | null, value: 0 });
     const ca = spec.constant.args;
     const keys = `[${ca.map((j) => `a${j}`).join(', ')}]`;
-    lines.push(`const keys = ${keys};`);
-    lines.push(`if (${cacheConstant ? 'cache.keys === null || keys.some((x, m) => x !== cache.keys[m])' : 'true'}) {`);
+    lines.push(`if (${cacheConstant ? changed('cache', ca) : 'true'}) {`);
     lines.push('let c = 0;');
     lines.push('for (let i = 0; i < n; i++) {');
     ca.forEach((j, m) => lines.push(`CX[${m}] = ${read(j)};`));
     lines.push('c += constantKernel(CX, null);');
     lines.push('}');
-    lines.push('cache.keys = keys; cache.value = c;');
+    lines.push(`cache.keys = ${keys}; cache.value = c;`);
     lines.push('}');
     lines.push('lp += cache.value;');
   }

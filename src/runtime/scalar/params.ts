@@ -53,14 +53,46 @@ class BoundReader {
   }
 }
 
+/**
+ * What `param` decided for an entry and a bounds object: kept on the entry, since the same
+ * entry comes with the same bounds object at every evaluation (`null`: the declared bounds).
+ */
+interface ParamPlan {
+  bounds: ScalarBounds | null;
+  kind: 'lower' | 'upper' | 'lub' | 'affine' | null;
+  /** Data-number bounds of the inline transforms (NaN when the general path applies). */
+  lo: number;
+  hi: number;
+}
+
+const plans = new WeakMap<ParamEntry, ParamPlan>();
+
+function planOf(entry: ParamEntry, bounds: ScalarBounds | null): ParamPlan {
+  let plan = plans.get(entry);
+  if (plan !== undefined && plan.bounds === bounds) return plan;
+  const b: ScalarBounds = bounds ?? (entry.spec.bounds as ScalarBounds | undefined) ?? {};
+  const kind = entry.prepared.kindOf(b as never);
+  let lo = NaN, hi = NaN;
+  if (kind === 'lower' || kind === 'upper' || kind === 'lub') {
+    const l = b.lower ?? -Infinity, h = b.upper ?? Infinity;
+    if (typeof l === 'number' && typeof h === 'number') {
+      lo = l;
+      hi = h;
+    }
+  }
+  plan = { bounds, kind, lo, hi };
+  plans.set(entry, plan);
+  return plan;
+}
+
 /** The constrained value of parameter `entry` (a node for scalars, an Act for containers). */
 export function param(entry: ParamEntry, bounds: ScalarBounds | null, jacobian: boolean): number | Act {
   const p = entry.prepared;
-  const b: ScalarBounds = bounds ?? (entry.spec.bounds as ScalarBounds | undefined) ?? {};
-  const kind = p.kindOf(b as never);
+  if (p.structured !== null) return structured(entry, jacobian);
+  const plan = planOf(entry, bounds);
+  const kind = plan.kind;
   const scalar = p.shape.length === 0;
   const off = entry.offset;
-  if (p.structured !== null) return structured(entry, jacobian);
   const total = entry.size;
   const pos = p.positions;
   if (kind === null) {
@@ -69,11 +101,16 @@ export function param(entry: ParamEntry, bounds: ScalarBounds | null, jacobian: 
     for (let e = 0; e < total; e++) idx[e] = off + (pos === null ? e : pos[e]);
     return new Act(p.shape, idx);
   }
-  const lo = affineOr(kind, b.lower), hi = affineOr(kind, b.upper);
-  if (kind !== 'affine' && typeof lo !== 'object' && typeof hi !== 'object') {
-    const idx = fixedBounds(kind, lo ?? -Infinity, hi ?? Infinity, off, pos, total, jacobian);
-    if (idx !== null) return scalar ? idx[0] : new Act(p.shape, idx);
+  if (kind !== 'affine' && !Number.isNaN(plan.lo)) {
+    if (scalar) {
+      const node = fixedBound(kind, plan.lo, plan.hi, off, jacobian);
+      if (node >= 0) return node;
+    } else {
+      const idx = new Int32Array(total);
+      if (fixedBounds(kind, plan.lo, plan.hi, off, pos, idx, jacobian)) return new Act(p.shape, idx);
+    }
   }
+  const b: ScalarBounds = bounds ?? (entry.spec.bounds as ScalarBounds | undefined) ?? {};
   const name = entry.spec.name;
   const affine = kind === 'affine';
   const A = new BoundReader(affine ? b.offset : b.lower, affine ? 0 : -Infinity, name, affine ? 'offset' : 'lower bound', p.elem, total);
@@ -127,47 +164,80 @@ function affineOr(kind: string, b: AV | undefined): AV | undefined {
   return kind === 'affine' ? undefined : b;
 }
 
+/** Whether the inline transforms below handle these bounds (else the kernels handle and report them). */
+function inlineBounds(kind: 'lower' | 'upper' | 'lub', lo: number, hi: number): boolean {
+  return (kind === 'lower' && lo > -Infinity) || (kind === 'lub' && lo > -Infinity && hi < Infinity && lo < hi);
+}
+
+/** The node of a scalar parameter with inline bounds. */
+const ONE = new Int32Array(1);
+
+/** fixedBounds for a scalar parameter: its node, or -1 when the general path applies. */
+function fixedBound(kind: 'lower' | 'upper' | 'lub', lo: number, hi: number, u: number, jacobian: boolean): number {
+  return fixedBounds(kind, lo, hi, u, null, ONE, jacobian) ? ONE[0] : -1;
+}
+
 /**
  * Bounds that are data numbers, the common case (`<lower=0>`, `<lower=0, upper=1>`): the
- * transforms inline, one node with one edge per element. Null when the bounds need the general
- * path (infinite or out of order: the kernels handle and report those).
+ * transforms inline, one node with one edge per element, written straight into the tape's
+ * arrays (room reserved first); the nodes go to idx. Returns false when the bounds need the
+ * general path.
  */
 function fixedBounds(
-  kind: 'lower' | 'upper' | 'lub', lo: number, hi: number, off: number, pos: Int32Array | null, total: number, jacobian: boolean,
-): Int32Array | null {
-  const idx = new Int32Array(total);
-  if (kind === 'lower' && lo > -Infinity) {
-    for (let e = 0; e < total; e++) {
-      const u = off + (pos === null ? e : pos[e]);
-      const uv = T.val[u];
+  kind: 'lower' | 'upper' | 'lub', lo: number, hi: number, off: number, pos: Int32Array | null, idx: Int32Array, jacobian: boolean,
+): boolean {
+  if (!inlineBounds(kind, lo, hi)) return false;
+  const total = idx.length;
+  T.reserve(total, total);
+  if (jacobian && T.tn + total > T.tin.length) T.reserveTarget(total);
+  const val = T.val, start = T.start, ein = T.ein, epart = T.epart, tin = T.tin, tpart = T.tpart;
+  // lp accumulates from T.lp term by term, as adding each term to T.lp would (same rounding).
+  let n = T.n, e = T.e, tn = T.tn, lp = T.lp;
+  if (kind === 'lower') {
+    for (let k = 0; k < total; k++) {
+      const u = off + (pos === null ? k : pos[k]);
+      const uv = val[u];
       const x = Math.exp(uv);
-      idx[e] = T.n1(x + lo, u, x);
+      val[n] = x + lo;
+      start[n] = e;
+      ein[e] = u;
+      epart[e++] = x;
+      idx[k] = n++;
       if (jacobian) {
-        T.lp += uv;
-        T.tedge(u, 1);
+        lp += uv;
+        tin[tn] = u;
+        tpart[tn++] = 1;
       }
     }
-    return idx;
-  }
-  if (kind === 'lub' && lo > -Infinity && hi < Infinity && lo < hi) {
+  } else {
     const w = hi - lo;
     const logW = Math.log(w);
-    for (let e = 0; e < total; e++) {
-      const u = off + (pos === null ? e : pos[e]);
-      const uv = T.val[u];
+    for (let k = 0; k < total; k++) {
+      const u = off + (pos === null ? k : pos[k]);
+      const uv = val[u];
       // As lubKernel: σ(u) and 1 - σ(u) without cancellation, kept off the bounds for finite u.
       const t = Math.exp(-Math.abs(uv));
       const inv = 1 / (1 + t);
       let sg = uv > 0 ? inv : t * inv;
       if (uv > 0 && sg === 1 && uv < Infinity) sg = 1 - 1e-15;
       if (uv <= 0 && sg === 0 && uv > -Infinity) sg = 1e-15;
-      idx[e] = T.n1(w * sg + lo, u, w * t * inv * inv);
+      val[n] = w * sg + lo;
+      start[n] = e;
+      ein[e] = u;
+      epart[e++] = w * t * inv * inv;
+      idx[k] = n++;
       if (jacobian) {
-        T.lp += logW - Math.abs(uv) - 2 * Math.log1p(t);
-        T.tedge(u, (uv > 0 ? t * inv : inv) - sg);
+        lp += logW - Math.abs(uv) - 2 * Math.log1p(t);
+        tin[tn] = u;
+        tpart[tn++] = (uv > 0 ? t * inv : inv) - sg;
       }
     }
-    return idx;
   }
-  return null;
+  T.n = n;
+  T.e = e;
+  if (jacobian) {
+    T.tn = tn;
+    T.lp = lp;
+  }
+  return true;
 }

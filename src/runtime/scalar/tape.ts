@@ -25,9 +25,13 @@ export class ScalarTape {
   tin = new Int32Array(1 << 10);
   tpart = new Float64Array(1 << 10);
   tn = 0;
-  /** Nodes whose adjoints are pushed back by a closure (bridged calls), in creation order. */
+  /**
+   * Nodes whose adjoints are pushed back by a closure (bridged calls), in creation order: the
+   * first `nc` entries (a count, not the arrays' length: resetting a length is a runtime call).
+   */
   customAt: number[] = [];
   customFn: Backward[] = [];
+  nc = 0;
   /** Number of parameter nodes. */
   dim = 0;
   /** A node holding NaN: the value of declared-but-unassigned reals. */
@@ -44,8 +48,7 @@ export class ScalarTape {
     this.e = 0;
     this.lp = 0;
     this.tn = 0;
-    this.customAt.length = 0;
-    this.customFn.length = 0;
+    this.nc = 0;
     this.dim = D;
     this.nan = this.c(NaN);
   }
@@ -54,6 +57,11 @@ export class ScalarTape {
   reserve(nodes: number, edges: number): void {
     if (this.n + nodes >= this.val.length - 1) this.growNodes(this.n + nodes + 2);
     if (this.e + edges > this.ein.length) this.growEdges(this.e + edges);
+  }
+
+  /** Room for `k` more target partials. */
+  reserveTarget(k: number): void {
+    while (this.tn + k > this.tin.length) this.growTarget();
   }
 
   /** A node without inputs (data promoted to an active value). */
@@ -135,8 +143,9 @@ export class ScalarTape {
   /** A node with no edges whose `backward` runs when the sweep reaches it. */
   custom(backward: Backward): number {
     const i = this.c(0);
-    this.customAt.push(i);
-    this.customFn.push(backward);
+    this.customAt[this.nc] = i;
+    this.customFn[this.nc] = backward;
+    this.nc++;
     return i;
   }
 
@@ -149,7 +158,7 @@ export class ScalarTape {
     adj.fill(0, 0, n);
     const tin = this.tin, tpart = this.tpart;
     for (let k = 0, tn = this.tn; k < tn; k++) adj[tin[k]] += tpart[k];
-    let m = this.customAt.length - 1;
+    let m = this.nc - 1;
     let i = n - 1;
     for (;;) {
       const stop = m >= 0 ? this.customAt[m] : D - 1;

@@ -1,6 +1,7 @@
 // `npm run bench`: parser, gradient (issue 4) and sampling (issue 5) benchmarks, with rstan side
 // by side where it is installed. Prints the tables and writes bench/results/latest.json.
-// Options: --quick (one sampling run, shorter gradient batches), --repeats N, --seed S,
+// Options: --quick (one sampling run, shorter gradient batches), --repeats N (seeds per model, 5),
+//   --seed S (the first seed),
 //   --models a,b, --skip-gradients, --skip-sampling, --no-rstan, --no-tfjs, --shared DIR,
 //   --record (also write bench/results/<date>.json).
 import { readFileSync, mkdirSync } from 'node:fs';
@@ -44,7 +45,7 @@ function options() {
     if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got '${raw}'`);
     return n;
   };
-  const repeats = values.repeats !== undefined ? int('repeats', values.repeats) : values.quick ? 1 : 3;
+  const repeats = values.repeats !== undefined ? int('repeats', values.repeats) : values.quick ? 1 : 5;
   if (repeats < 1) throw new Error('--repeats must be at least 1');
   const names = values.models?.split(',').map((s) => s.trim());
   const unknown = names?.filter((n) => !BENCH_MODELS.some((m) => m.name === n)) ?? [];
@@ -126,34 +127,34 @@ async function main(): Promise<void> {
 
   if (o.sampling) {
     const cli = cliPath(root);
-    results.load.hstanSampling = loadAverage();
-    for (const m of o.models) {
-      const runs = seeds.map((seed) => {
-        const run = runHstanSample(root, cli, m, seed, settings);
-        say(`bench: hstan sample ${m.name} seed ${seed}: ${run.runSeconds.toFixed(2)} s, min ESS ${run.minEssBulk.toFixed(0)}`);
-        return run;
-      });
-      byName.get(m.name)!.hstan = { runs, median: summarizeHstan(runs) };
-    }
     const converter = resolve(o.shared ?? join(root, '..', 'shared'), 'oracle', 'stan-new-to-old.pl');
     const why = o.rstan ? rstanUnavailable(converter) : 'turned off with --no-rstan';
     if (why) {
       results.rstanSkipped = why;
       say(`bench: rstan skipped: ${why}`);
-    } else {
-      results.load.rstan = loadAverage();
-      say(`bench: rstan: compiling and sampling ${o.models.length} models × ${seeds.length} seeds (minutes)…`);
-      const rstan = runRstan(root, converter, o.models, seeds, settings);
-      for (const rm of rstan.models) {
-        const r = byName.get(rm.name)!;
-        const median = summarizeRstan(rm);
-        r.rstan = { compileSeconds: rm.compileSeconds, compileCpuSeconds: rm.compileCpuSeconds, runs: rm.runs, median };
-        if (r.hstan) {
-          r.ratios = {
-            runVsRstan: r.hstan.median.runSeconds / (rm.compileSeconds + median.samplingSeconds),
-            essPerSecond: r.hstan.median.essPerSecond / median.essPerSecond,
-          };
-        }
+    }
+    // Model by model, rstan then hstan: this VM's speed drifts over minutes, so the two sides
+    // of each ratio are measured as close together in time as they can be.
+    for (const m of o.models) {
+      const r = byName.get(m.name)!;
+      if (!why) {
+        results.load[`rstan ${m.name}`] = loadAverage();
+        say(`bench: rstan: compiling and sampling ${m.name} × ${seeds.length} seeds…`);
+        const rm = runRstan(root, converter, [m], seeds, settings).models[0];
+        r.rstan = { compileSeconds: rm.compileSeconds, compileCpuSeconds: rm.compileCpuSeconds, runs: rm.runs, median: summarizeRstan(rm) };
+      }
+      results.load[`hstan ${m.name}`] = loadAverage();
+      const runs = seeds.map((seed) => {
+        const run = runHstanSample(root, cli, m, seed, settings);
+        say(`bench: hstan sample ${m.name} seed ${seed}: ${run.runSeconds.toFixed(2)} s, min ESS ${run.minEssBulk.toFixed(0)}`);
+        return run;
+      });
+      r.hstan = { runs, median: summarizeHstan(runs) };
+      if (r.rstan) {
+        r.ratios = {
+          runVsRstan: r.hstan.median.runSeconds / (r.rstan.compileSeconds + r.rstan.median.samplingSeconds),
+          essPerSecond: r.hstan.median.essPerSecond / r.rstan.median.essPerSecond,
+        };
       }
     }
   }

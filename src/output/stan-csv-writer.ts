@@ -166,7 +166,7 @@ export class StanCsvWriter {
     if (this.fd === undefined || this.pending === 0) return;
     writeAll(this.fd, this.row, this.pending);
     this.pending = 0;
-    this.flushedAt = performance.now();
+    this.flushedAt = Date.now();
   }
 
   private num(x: number): string {
@@ -185,7 +185,7 @@ export class StanCsvWriter {
     this.columns = columnNames.length;
     this.rowBytes = this.columns * (MAX_NUMBER_BYTES + 1);
     this.row = new Uint8Array(Math.max(1 << 16, 2 * this.rowBytes));
-    this.flushedAt = performance.now();
+    this.flushedAt = Date.now();
     this.write(`${configLines(config).join('\n')}\n${columnNames.join(',')}\n`);
   }
 
@@ -223,7 +223,9 @@ export class StanCsvWriter {
     }
     row[pos++] = 10; // '\n'
     this.pending = pos;
-    if (performance.now() - this.flushedAt >= 100) this.flush();
+    // Date.now: a builtin, cheaper per row than performance.now's layers (a clock set back flushes).
+    const now = Date.now();
+    if (now - this.flushedAt >= 100 || now < this.flushedAt) this.flush();
   }
 
   /** Writes the elapsed-time comments (when given) and closes the file; later calls do nothing. */

@@ -65,10 +65,11 @@ interface ParamPlan {
   hi: number;
 }
 
-const plans = new WeakMap<ParamEntry, ParamPlan>();
+/** The entry's plan (kept on the entry itself: a map lookup per evaluation costs more). */
+type Planned = ParamEntry & { scalarPlan?: ParamPlan };
 
-function planOf(entry: ParamEntry, bounds: ScalarBounds | null): ParamPlan {
-  let plan = plans.get(entry);
+function planOf(entry: Planned, bounds: ScalarBounds | null): ParamPlan {
+  let plan = entry.scalarPlan;
   if (plan !== undefined && plan.bounds === bounds) return plan;
   const b: ScalarBounds = bounds ?? (entry.spec.bounds as ScalarBounds | undefined) ?? {};
   const kind = entry.prepared.kindOf(b as never);
@@ -81,7 +82,7 @@ function planOf(entry: ParamEntry, bounds: ScalarBounds | null): ParamPlan {
     }
   }
   plan = { bounds, kind, lo, hi };
-  plans.set(entry, plan);
+  entry.scalarPlan = plan;
   return plan;
 }
 

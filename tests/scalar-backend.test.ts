@@ -348,6 +348,40 @@ model {
     expect(() => inst.logDensity([0])).toThrow(FatalRuntimeError);
   });
 
+  test('reads out of range inside a lifted loop stop the run with the batched path\'s message', () => {
+    // The loop reads a[g[i]] (an active element through a data index) and x[i + k] (data):
+    // both are inline reads in the lifted loop, with the checked call out of range.
+    const model = compile(`
+data { int N; int k; array[N] int g; vector[N] x; }
+parameters { vector[2] a; real b; }
+model {
+  vector[N] m;
+  for (i in 1:N) m[i] = a[g[i]] + x[i] * b;
+  for (i in 1:N) m[i] = m[i] + x[i + k];
+  target += sum(m);
+}`);
+    expect(model.code).toContain('lifted: for (i in ...) m[i] = ...');
+    const errorOf = (data: Record<string, unknown>, batched: boolean): string => {
+      const inst = model.instantiate(data);
+      inst.forceBatched = batched;
+      try {
+        inst.logDensity([0.1, 0.2, 0.3]);
+      } catch (e) {
+        expect(e).toBeInstanceOf(FatalRuntimeError);
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    const good = { N: 3, k: 0, g: [1, 2, 1], x: [1, 2, 3] };
+    const inst = model.instantiate(good);
+    expect(inst.logDensity([0.1, 0.2, 0.3])).toBeCloseTo(0.1 + 0.2 + 0.1 + (1 + 2 + 3) * 0.3 + 6, 12);
+    for (const bad of [{ ...good, g: [1, 3, 1] }, { ...good, g: [0, 1, 1] }, { ...good, k: 1 }]) {
+      const message = errorOf(bad, false);
+      expect(message).not.toBe('no error');
+      expect(message).toBe(errorOf(bad, true));
+    }
+  });
+
   test('a scale parameter that is not positive rejects the point with Stan\'s message', () => {
     const inst = compile(`
 data { vector[2] y; }

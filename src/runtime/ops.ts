@@ -210,7 +210,7 @@ function checkIndex(i: number, n: number, what: string): number {
 export function index1(x: Value, i: number): Value {
   if (typeof x === 'number') throw new RuntimeError('cannot index a scalar');
   const n = x.shape[0];
-  const k = checkIndex(i, n, 'container');
+  const k = checkIndex(i, n, 'dimension 1');
   const rest = x.shape.slice(1);
   const inner = sizeOf(rest);
   if (!x.batched) {

@@ -161,16 +161,12 @@ function structured(entry: ParamEntry, jacobian: boolean): Act {
   return new Act(t.shape, idx);
 }
 
-function affineOr(kind: string, b: AV | undefined): AV | undefined {
-  return kind === 'affine' ? undefined : b;
-}
-
 /** Whether the inline transforms below handle these bounds (else the kernels handle and report them). */
 function inlineBounds(kind: 'lower' | 'upper' | 'lub', lo: number, hi: number): boolean {
   return (kind === 'lower' && lo > -Infinity) || (kind === 'lub' && lo > -Infinity && hi < Infinity && lo < hi);
 }
 
-/** The node of a scalar parameter with inline bounds. */
+/** Scratch for fixedBound: the one node of a scalar parameter. */
 const ONE = new Int32Array(1);
 
 /** fixedBounds for a scalar parameter: its node, or -1 when the general path applies. */

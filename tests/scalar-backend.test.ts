@@ -198,6 +198,27 @@ model {
   for (i in 1:N) y[i] ~ normal(a[g[i]] + x[i] * b, s);
   for (n in 2:N) target += normal_lpdf(y[n] | mu[n] * rho, exp(b / 4) + x[n] * x[n]);
 }`, { N: 5, J: 3, g: [1, 2, 3, 1, 2], x: [0.5, -1, 0.25, 2, -0.3], y: [2.1, 1.5, 2.8, 3.1, 1.6], M: [[1, 2], [0.5, -1], [0, 3]] }],
+  ['elementwise vector expressions lifted into one node per element', `
+data { int N; vector[N] x; row_vector[N] w; int K; }
+parameters { real mu; real<lower=0> tau; vector[N] eta; row_vector[N] z; vector<lower=0>[N] s; }
+transformed parameters {
+  vector[N] theta = mu + tau * eta;
+  vector[N] m = -(theta .* x) / 2 + exp(eta / 3) ./ s - K;
+  row_vector[N] r = (z - w) * tau + inv_logit(z) .* w;
+}
+model {
+  vector[N] q = x ./ s + theta;
+  q = q * 0.5 - mu;
+  vector[N] t2 = theta;
+  t2 = t2 .* t2 + 1;
+  mu ~ normal(0, 1);
+  tau ~ normal(0, 1);
+  eta ~ normal(0, 1);
+  z ~ normal(0, 1);
+  s ~ lognormal(0, 0.5);
+  x ~ normal(t2 + m, 2);
+  target += normal_lpdf(r | 0, 1) + normal_lpdf(q | 0, 3);
+}`, { N: 4, x: [0.5, -1, 0.25, 2], w: [1, 0.5, -0.5, 2], K: 2 }],
   ['truncation and discrete densities', `
 data { int N; array[N] int k; vector[N] z; }
 parameters { real<lower=0> lambda; real mu; }
@@ -380,6 +401,26 @@ model {
       expect(message).not.toBe('no error');
       expect(message).toBe(errorOf(bad, true));
     }
+  });
+
+  test('elementwise vector expressions are lifted, and vectors of different sizes fail as without the lift', () => {
+    const model = compile(`
+data { int N; int M; vector[N] x; }
+parameters { real mu; vector[M] eta; }
+transformed parameters { vector[N] theta = mu + x .* eta; }
+model { eta ~ normal(0, 1); }`);
+    expect(model.code).toContain('lifted: theta = elementwise');
+    const ok = model.instantiate({ N: 2, M: 2, x: [1, 2] });
+    expect(ok.logDensity([0.5, 0.1, 0.2])).toBeCloseTo(-0.5 * (0.01 + 0.04) - Math.log(2 * Math.PI), 12);
+    const bad = { N: 2, M: 3, x: [1, 2] };
+    const messageOf = (batched: boolean): string => {
+      const inst = model.instantiate(bad);
+      inst.forceBatched = batched;
+      const lp = inst.logDensity([0.5, 0.1, 0.2, 0.3]);
+      return `${lp} ${inst.lastRejection}`;
+    };
+    expect(messageOf(false)).toMatch(/size/);
+    expect(messageOf(false)).toBe(messageOf(true));
   });
 
   test('a scale parameter that is not positive rejects the point with Stan\'s message', () => {

@@ -348,6 +348,84 @@ export class ScalarGenerator {
   }
 
   /**
+   * A vector-valued elementwise expression (`mu + tau * eta`, `exp(a) ./ s`) given to a whole
+   * vector: one node per element, filled by one loop over the element expression
+   * (`mu + tau * eta[k]`), instead of a node per operation and element and a vector between
+   * operations. `assignTo` is the code before the value (`let v_theta = `). Sizes that do not
+   * match take the operation-by-operation route, which reports them as Stan does.
+   */
+  private liftElementwise(e: Expr, shape: string, name: string, assignTo: string): boolean {
+    const t = typeOf(e);
+    if ((t.kind !== 'vector' && t.kind !== 'row_vector') || this.modeOf(e) !== 'c') return false;
+    // A plain variable is copied (its nodes shared), not recomputed.
+    let bare = e;
+    while (bare.kind === 'Paren') bare = bare.expr;
+    if (bare.kind === 'Variable') return false;
+    const vectors = new Set<string>();
+    if (!this.elementwise(e, vectors) || vectors.size === 0) return false;
+    const k = `elem${this.tmp++}__`;
+    const element = elementExpr(e, k);
+    if (!this.forwardable(element)) return false;
+    const w = this.w;
+    const names = [...vectors].map(varName);
+    const n = `$len${this.tmp}`, tmp = `$el${this.tmp++}`;
+    // A function of its own, as for top-level loops: it keeps the loop's tape writes inlined.
+    w.open(`${assignTo}(() => { // lifted: ${name} = elementwise`);
+    w.line(`const ${n} = ${names[0]}.size;`);
+    const same = names.slice(1).map((x) => `${x}.size === ${n}`);
+    if (same.length) w.line(`if (!(${same.join(' && ')})) return S.own(${this.av(e)}, ${shape}, ${str(name)});`);
+    w.line(`const ${tmp} = S.declare([${n}]);`);
+    const lo = `$lo${this.tmp}`, hi = `$hi${this.tmp++}`;
+    w.line(`const ${lo} = 1, ${hi} = ${n};`);
+    this.fillLoop(varName(k), lo, hi, element, tmp, varName(k));
+    w.line(`return S.own(${tmp}, ${shape}, ${str(name)});`);
+    w.close('})();');
+    return true;
+  }
+
+  /**
+   * Whether a vector-valued `e` is elementwise arithmetic over vector variables and scalars
+   * that do not depend on the element: + and - of any two, * and / by a scalar, .* and ./,
+   * unary minus, and one-argument built-ins with a scalar kernel. Collects the vector variables.
+   */
+  private elementwise(e: Expr, vectors: Set<string>): boolean {
+    const t = typeOf(e);
+    if (isScalarType(t)) {
+      // Scalars are re-read for each element: only cheap ones (no calls).
+      let cheap = true;
+      walkExpr(e, (x) => {
+        if (x.kind === 'Call' || x.kind === 'Conditional') cheap = false;
+      });
+      return cheap && (t.kind === 'real' || t.kind === 'int');
+    }
+    if (t.kind !== 'vector' && t.kind !== 'row_vector') return false;
+    switch (e.kind) {
+      case 'Variable':
+        vectors.add(e.name);
+        return true;
+      case 'Paren':
+        return this.elementwise(e.expr, vectors);
+      case 'Unary':
+        return (e.op === '-' || e.op === '+') && this.elementwise(e.operand, vectors);
+      case 'Binary': {
+        const l = isScalarType(typeOf(e.left)), r = isScalarType(typeOf(e.right));
+        const ok = e.op === '+' || e.op === '-' || e.op === '.*' || e.op === './' ? true
+          : e.op === '*' ? l || r
+          : e.op === '/' ? r
+          : false;
+        return ok && this.elementwise(e.left, vectors) && this.elementwise(e.right, vectors);
+      }
+      case 'Call': {
+        if (e.resolved?.source !== 'builtin' || e.args.length !== 1) return false;
+        const form = scalarForm(e.resolved.name);
+        return !!form?.kernel && (form.arity === undefined || form.arity === 1) && this.elementwise(e.args[0], vectors);
+      }
+      default:
+        return false;
+    }
+  }
+
+  /**
    * `for (i in lo:hi) v[i] = <arithmetic>;` as one loop that writes the tape's arrays directly:
    * each element is one node whose partials come from the expression's forward form. The
    * generic route makes a node per operation through calls V8 does not inline (a 919-row
@@ -589,6 +667,7 @@ export class ScalarGenerator {
     // Sizes of data only: the shape is computed once, with the data.
     const sizes = [...d.arrayDims, ...t.sizes];
     if (sizes.every((e) => [...readsOf(e)].every((n) => this.base.isBlockData(n)))) shape = this.header1(shape);
+    if (d.init && d.arrayDims.length === 0 && this.liftElementwise(d.init, shape, d.name, `let ${v} = `)) return;
     if (d.init) {
       // A fresh value (an operation's result) is taken over; a variable's value is copied.
       const fresh = this.modeOf(d.init) === 'c' && isFresh(d.init);
@@ -608,7 +687,9 @@ export class ScalarGenerator {
     const v = varName(name);
     if (target.kind === 'Variable') {
       if (isScalarType(typeOf(target))) this.w.line(`${v} = ${this.node(value)};`);
-      else this.w.line(`${v} = S.toAct(${this.av(value)}, ${v}.shape, ${str(name)});`);
+      else if (!this.liftElementwise(value, `${v}.shape`, name, `${v} = `)) {
+        this.w.line(`${v} = S.toAct(${this.av(value)}, ${v}.shape, ${str(name)});`);
+      }
       return;
     }
     let indices: Index[];
@@ -1120,6 +1201,35 @@ function bindRuntimeNames(code: string): { code: string; names: Set<string> } {
 }
 
 /** A loop's body with single-statement blocks unwrapped. */
+/**
+ * The element k (an int variable named `k`) of an `elementwise` vector expression: each
+ * vector variable v becomes v[k], elementwise operators their scalar forms.
+ */
+function elementExpr(e: Expr, k: string): Expr {
+  const REAL_T: StanType = { kind: 'real' };
+  const t = typeOf(e);
+  if (isScalarType(t)) return e;
+  const span = e.span;
+  switch (e.kind) {
+    case 'Variable': {
+      const index = { kind: 'Variable', name: k, span, type: { kind: 'int' } } as unknown as Expr;
+      return { kind: 'Indexed', target: e, indices: [{ kind: 'Single', expr: index, span }], span, type: REAL_T } as unknown as Expr;
+    }
+    case 'Paren':
+      return { ...e, expr: elementExpr(e.expr, k), type: REAL_T } as Expr;
+    case 'Unary':
+      return { ...e, operand: elementExpr(e.operand, k), type: REAL_T } as Expr;
+    case 'Binary': {
+      const op = e.op === '.*' ? '*' : e.op === './' ? '/' : e.op;
+      return { ...e, op, left: elementExpr(e.left, k), right: elementExpr(e.right, k), type: REAL_T } as Expr;
+    }
+    case 'Call':
+      return { ...e, args: [elementExpr(e.args[0], k)], type: REAL_T } as Expr;
+    default:
+      throw new Unsupported(`elementwise ${e.kind}`);
+  }
+}
+
 function loopBody(s: Extract<Stmt, { kind: 'For' }>): Stmt {
   let body: Stmt = s.body;
   while (body.kind === 'Block' && body.statements.length === 1) body = body.statements[0];

@@ -290,6 +290,18 @@ generated quantities {
     expect(message(false)).toBe(message(true));
   });
 
+  test('generate shares the density\'s parameters and transformed parameters, or has its own copy when the density stays batched', () => {
+    const shared = compile(gqProgram(''));
+    expect(shared.code).toContain('scalarParamsTP(');
+    expect(shared.code).not.toContain('scalarGenerateParamsTP');
+    // target() keeps the batched density; the scalar generate lowers its own copy.
+    const own = compile(gqProgram('').replace('y ~ normal(mu, sigma); }', 'y ~ normal(mu, sigma); target += -0.01 * target(); }'));
+    expect(own.code).toContain('scalarGenerateParamsTP');
+    const inst = own.instantiate(gqData);
+    expect(inst.densityBackend).toBe('batched');
+    generatesAgree(inst, 7);
+  });
+
   test('an int array computed from parameters keeps the batched generate, with the same rows', () => {
     const model = compile(gqProgram('array[N] int counts = poisson_rng(exp(mu));'));
     expect(model.code).not.toContain('const scalarGenerate');

@@ -153,7 +153,7 @@ export class CodeGenerator {
       // The same for one draw on the scalar tape (values only), when the program allows.
       this.unit = { mutable: elementAssigned([...tp, ...gq]), parameterValued: new Set() };
       this.target = null;
-      const scalarGen = lowerScalarGenerate(this, params, tp, gq);
+      const scalarGen = lowerScalarGenerate(this, params, tp, gq, 'code' in scalar);
       let genField = '';
       if ('code' in scalarGen) {
         const [first, ...rest] = scalarGen.code.split('\n');

@@ -66,25 +66,40 @@ export class ScalarGenerator {
   ) {}
 
   /**
-   * The text of `function scalarDensity($jacobian) {...}`, or with `generate` of
-   * `function scalarGenerate() {...}` returning every output's value; throws Unsupported.
+   * The text of `function scalarParamsTP($jacobian) {...}` (parameters and transformed
+   * parameters, returned in declaration order) and `function scalarDensity($jacobian) {...}`
+   * (which calls it, then runs the model block); or, with `generate`, of
+   * `function scalarGenerate() {...}` returning every output's value. With `shared`,
+   * scalarGenerate calls the density's scalarParamsTP instead of a copy of its own: code that
+   * every leapfrog step has made hot, where a copy would start cold when sampling starts and
+   * run slow for many of the draws. Throws Unsupported.
    */
-  lower(): string {
+  lower(shared = false): string {
     for (const p of this.params) this.active.add(p.name);
     for (const s of this.tp) if (s.kind === 'VarDecl') this.active.add(s.name);
     this.inferActivity([...this.tp, ...this.model]);
     const w = this.w;
+    const names = [...this.params, ...this.tp].filter((s): s is VarDecl => s.kind === 'VarDecl').map((d) => varName(d.name));
+    if (!this.generate || !shared) {
+      w.open(this.generate ? 'function scalarGenerateParamsTP($jacobian) {' : 'function scalarParamsTP($jacobian) {');
+      w.line('const S = $.S, T = S.T;');
+      this.params.forEach((p, i) => {
+        const b = p.type.bounds;
+        const dataBounds = !b || [b.lower, b.upper, b.offset, b.multiplier].every((e) => !e || !this.needsScalar(e));
+        const bounds = dataBounds ? 'null' : this.boundsAV(p);
+        w.line(`const ${varName(p.name)} = S.param($layout.entries[${i}], ${bounds}, $jacobian);`);
+      });
+      for (const s of this.tp) this.stmt(s);
+      for (const s of this.tp) if (s.kind === 'VarDecl') this.checkDeclared(s, 'transformed parameters');
+      w.line(`return [${names.join(', ')}];`);
+      w.close();
+    }
     w.open(this.generate ? 'function scalarGenerate() {' : 'function scalarDensity($jacobian) {');
     w.line('const S = $.S, T = S.T;');
     if (this.generate) w.line('const $jacobian = false;');
-    this.params.forEach((p, i) => {
-      const b = p.type.bounds;
-      const dataBounds = !b || [b.lower, b.upper, b.offset, b.multiplier].every((e) => !e || !this.needsScalar(e));
-      const bounds = dataBounds ? 'null' : this.boundsAV(p);
-      w.line(`const ${varName(p.name)} = S.param($layout.entries[${i}], ${bounds}, $jacobian);`);
-    });
-    for (const s of this.tp) this.stmt(s);
-    for (const s of this.tp) if (s.kind === 'VarDecl') this.checkDeclared(s, 'transformed parameters');
+    const from = !this.generate ? 'scalarParamsTP' : shared ? 'scalarParamsTP' : 'scalarGenerateParamsTP';
+    if (names.length) w.line(`const [${names.join(', ')}] = ${from}($jacobian);`);
+    else w.line(`${from}($jacobian);`);
     for (const s of this.model) this.stmt(s);
     if (this.generate) {
       for (const s of this.model) if (s.kind === 'VarDecl') this.checkDeclared(s, 'generated quantities');
@@ -93,12 +108,12 @@ export class ScalarGenerator {
       w.line(`return [${outs.map((o) => {
         const v = varName(o.name);
         if (!this.active.has(o.name)) return v;
-        return o.arrayDims.length === 0 && o.type.base === 'real' ? `S.v(${v})` : `S.values(${v})`;
+        return o.arrayDims.length === 0 && o.type.base === 'real' ? `S.v(${v})` : `S.outValues(${v})`;
       }).join(', ')}];`);
     }
     w.close();
-    const { code, names } = bindRuntimeNames(w.toString());
-    const bound = [...names].sort().map((n) => `const S_${n} = $.S.${n};`);
+    const { code, names: runtime } = bindRuntimeNames(w.toString());
+    const bound = [...runtime].sort().map((n) => `const S_${n} = $.S.${n};`);
     return [...this.header, ...bound, code].join('\n');
   }
 
@@ -1307,11 +1322,12 @@ function stmtExprs(s: Stmt): Expr[] {
  * values only: the code of an expression whose value is `scalarGenerate`, or why it stays batched.
  */
 export function lowerScalarGenerate(
-  base: CodeGenerator, params: VarDecl[], tp: Stmt[], gq: Stmt[],
+  base: CodeGenerator, params: VarDecl[], tp: Stmt[], gq: Stmt[], densityLowered: boolean,
 ): { code: string } | { unsupported: string } {
   try {
-    // Its own scope: module constants are named as the density's are.
-    const body = new ScalarGenerator(base, params, tp, gq, true).lower();
+    // Its own scope: module constants are named as the density's are. With the scalar density
+    // lowered, its scalarParamsTP is in the enclosing scope.
+    const body = new ScalarGenerator(base, params, tp, gq, true).lower(densityLowered);
     return { code: `(() => {\n${body}\nreturn scalarGenerate;\n})()` };
   } catch (e) {
     if (e instanceof Unsupported) return { unsupported: e.message };

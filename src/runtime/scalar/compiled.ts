@@ -93,7 +93,7 @@ function buildMap(kernel: Kernel, key: string, pattern: Pattern): MapFn {
   s.bind('Act', Act);
   const shapeFrom = [...pattern].findIndex((c) => c === 'v' || c === 'V');
   const edges = [...pattern].filter((c) => c === 'N' || c === 'V').length;
-  lines.push('const out = new Int32Array(n);');
+  lines.push('const out = T.ints(n);');
   lines.push('for (let i = 0; i < n; i++) {');
   for (let j = 0; j < pattern.length; j++) lines.push(`X[${j}] = ${read(j)};`);
   lines.push('const r = kernel(X, D);');

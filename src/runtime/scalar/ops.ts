@@ -131,7 +131,7 @@ export function map(kernel: Kernel, what: string, args: readonly AV[]): AV {
     }
     return shape.length === 0 ? out[0] : new Tensor(shape, out, false);
   }
-  const idx = new Int32Array(n);
+  const idx = T.ints(n);
   for (let i = 0; i < n; i++) {
     const val = T.val;
     let edges = 0;
@@ -275,7 +275,7 @@ export function dot(a: AV, b: AV): number {
 export function matvec(m: Tensor, x: Act): Act {
   const [r, c] = m.shape;
   if (x.size !== c) throw new RuntimeError(`multiply: matrix has ${c} columns but the vector has ${x.size} elements`);
-  const out = new Int32Array(r);
+  const out = T.ints(r);
   const M = m.val, xi = x.idx;
   for (let i = 0; i < r; i++) {
     const val = T.val;

@@ -98,7 +98,7 @@ export function param(entry: ParamEntry, bounds: ScalarBounds | null, jacobian: 
   const pos = p.positions;
   if (kind === null) {
     if (scalar) return off;
-    const idx = new Int32Array(total);
+    const idx = T.ints(total);
     for (let e = 0; e < total; e++) idx[e] = off + (pos === null ? e : pos[e]);
     return new Act(p.shape, idx);
   }
@@ -107,7 +107,7 @@ export function param(entry: ParamEntry, bounds: ScalarBounds | null, jacobian: 
       const node = fixedBound(kind, plan.lo, plan.hi, off, jacobian);
       if (node >= 0) return node;
     } else {
-      const idx = new Int32Array(total);
+      const idx = T.ints(total);
       if (fixedBounds(kind, plan.lo, plan.hi, off, pos, idx, jacobian)) return new Act(p.shape, idx);
     }
   }
@@ -117,7 +117,7 @@ export function param(entry: ParamEntry, bounds: ScalarBounds | null, jacobian: 
   const A = new BoundReader(affine ? b.offset : b.lower, affine ? 0 : -Infinity, name, affine ? 'offset' : 'lower bound', p.elem, total);
   const B = new BoundReader(affine ? b.multiplier : b.upper, affine ? 1 : Infinity, name, affine ? 'multiplier' : 'upper bound', p.elem, total);
   const kernel = boundKernels[kind];
-  const idx = new Int32Array(total);
+  const idx = T.ints(total);
   const r = R;
   for (let e = 0; e < total; e++) {
     const u = off + (pos === null ? e : pos[e]);

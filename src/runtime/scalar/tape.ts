@@ -34,6 +34,11 @@ export class ScalarTape {
   nc = 0;
   /** Number of parameter nodes. */
   dim = 0;
+  /** The buffers `ints` and `floats` carve this evaluation's arrays from, and how much is used. */
+  private intBuf = new Int32Array(1 << 14);
+  private intUsed = 0;
+  private floatBuf = new Float64Array(1 << 12);
+  private floatUsed = 0;
   /** A node holding NaN: the value of declared-but-unassigned reals. */
   nan = 0;
 
@@ -49,6 +54,8 @@ export class ScalarTape {
     this.lp = 0;
     this.tn = 0;
     this.nc = 0;
+    this.intUsed = 0;
+    this.floatUsed = 0;
     this.dim = D;
     this.nan = this.c(NaN);
   }
@@ -57,6 +64,34 @@ export class ScalarTape {
   reserve(nodes: number, edges: number): void {
     if (this.n + nodes >= this.val.length - 1) this.growNodes(this.n + nodes + 2);
     if (this.e + edges > this.ein.length) this.growEdges(this.e + edges);
+  }
+
+  /**
+   * An Int32Array of n elements, contents unspecified, valid until the next `reset`: a view
+   * into one buffer. A typed array of more than 64 bytes of its own costs 1-2 µs to make (V8
+   * keeps its store outside the heap), and every vector of every evaluation has an array of
+   * node indices.
+   */
+  ints(n: number): Int32Array {
+    let used = this.intUsed;
+    if (used + n > this.intBuf.length) {
+      // Views already handed out keep the old buffer alive.
+      this.intBuf = new Int32Array(Math.max(2 * this.intBuf.length, n));
+      used = 0;
+    }
+    this.intUsed = used + n;
+    return this.intBuf.subarray(used, used + n);
+  }
+
+  /** Like `ints`, for values (the outputs of a generate call). */
+  floats(n: number): Float64Array {
+    let used = this.floatUsed;
+    if (used + n > this.floatBuf.length) {
+      this.floatBuf = new Float64Array(Math.max(2 * this.floatBuf.length, n));
+      used = 0;
+    }
+    this.floatUsed = used + n;
+    return this.floatBuf.subarray(used, used + n);
   }
 
   /** Room for `k` more target partials. */

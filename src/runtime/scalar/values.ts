@@ -45,6 +45,19 @@ export function values(x: AV): Value {
   return new Tensor(x.shape, out, false);
 }
 
+/**
+ * `values` for the outputs a generate call returns: the values live until the next reset
+ * (they are copied into the draw's row before), so they are carved from the tape's buffer.
+ */
+export function outValues(x: AV): Value {
+  if (!(x instanceof Act)) return x;
+  const val = T.val;
+  if (x.shape.length === 0) return val[x.idx[0]];
+  const out = T.floats(x.size);
+  for (let k = 0; k < out.length; k++) out[k] = val[x.idx[k]];
+  return new Tensor(x.shape, out, false);
+}
+
 /** The value of an active scalar node (for conditions, comparisons, sizes). */
 export function v(node: number): number {
   return T.val[node];
@@ -62,7 +75,7 @@ function fromIndexTensor(x: Value): Act | number {
 
 /** An active container of `shape` whose elements are all NaN (Stan's initial value). */
 export function declare(shape: readonly number[]): Act {
-  return new Act(shape, new Int32Array(sizeOf(shape)).fill(T.nan));
+  return new Act(shape, T.ints(sizeOf(shape)).fill(T.nan));
 }
 
 /** `x` as a fresh active value shaped `shape` (data promoted to constant nodes). */
@@ -70,14 +83,16 @@ export function toAct(x: AV, shape: readonly number[], name: string): Act {
   const n = sizeOf(shape);
   if (x instanceof Act) {
     if (x.size !== n) sizeMismatch(name, shape, x.size);
-    return new Act(shape, x.idx.slice());
+    const idx = T.ints(n);
+    idx.set(x.idx);
+    return new Act(shape, idx);
   }
   if (typeof x === 'number') {
     if (n !== 1) sizeMismatch(name, shape, 1);
     return new Act(shape, Int32Array.of(T.c(x)));
   }
   if (x.size !== n) sizeMismatch(name, shape, x.size);
-  const idx = new Int32Array(n);
+  const idx = T.ints(n);
   for (let k = 0; k < n; k++) idx[k] = T.c(x.val[k]);
   return new Act(shape, idx);
 }

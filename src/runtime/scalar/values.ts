@@ -197,6 +197,11 @@ export function d2(x: Tensor, i: number, j: number): number {
 /** `x[lo:hi]` of a one-dimensional value (x itself for its whole range): for lifted loops. */
 export function range<V extends Tensor | Act>(x: V, lo: number, hi: number): V {
   if (lo === 1 && hi === x.size && x.shape.length === 1) return x;
+  // A view, not a copy: a lifted loop's arguments are only read.
+  if (x.shape.length === 1 && lo >= 1 && hi <= x.size && lo <= hi && Number.isInteger(lo) && Number.isInteger(hi)) {
+    if (x instanceof Act) return new Act([hi - lo + 1], x.idx.subarray(lo - 1, hi)) as V;
+    if (!x.batched) return new Tensor([hi - lo + 1], x.val.subarray(lo - 1, hi), false) as V;
+  }
   if (x instanceof Act) return index(x, [{ from: lo, to: hi }]) as V;
   return ops.index(x, [{ from: lo, to: hi }]) as V;
 }

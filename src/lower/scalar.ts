@@ -97,9 +97,10 @@ export class ScalarGenerator {
     w.open(this.generate ? 'function scalarGenerate() {' : 'function scalarDensity($jacobian) {');
     w.line('const S = $.S, T = S.T;');
     if (this.generate) w.line('const $jacobian = false;');
-    const from = !this.generate ? 'scalarParamsTP' : shared ? 'scalarParamsTP' : 'scalarGenerateParamsTP';
-    if (names.length) w.line(`const [${names.join(', ')}] = ${from}($jacobian);`);
-    else w.line(`${from}($jacobian);`);
+    const from = this.generate && !shared ? 'scalarGenerateParamsTP' : 'scalarParamsTP';
+    // Indexed reads, not destructuring (which goes through the iterator protocol).
+    w.line(`const $ptp = ${from}($jacobian);`);
+    names.forEach((n, i) => w.line(`const ${n} = $ptp[${i}];`));
     for (const s of this.model) this.stmt(s);
     if (this.generate) {
       for (const s of this.model) if (s.kind === 'VarDecl') this.checkDeclared(s, 'generated quantities');

@@ -1216,36 +1216,37 @@ function bindRuntimeNames(code: string): { code: string; names: Set<string> } {
   return { code: out, names };
 }
 
-/** A loop's body with single-statement blocks unwrapped. */
+const REAL_TYPE: StanType = { kind: 'real' };
+
 /**
  * The element k (an int variable named `k`) of an `elementwise` vector expression: each
  * vector variable v becomes v[k], elementwise operators their scalar forms.
  */
 function elementExpr(e: Expr, k: string): Expr {
-  const REAL_T: StanType = { kind: 'real' };
   const t = typeOf(e);
   if (isScalarType(t)) return e;
   const span = e.span;
   switch (e.kind) {
     case 'Variable': {
       const index = { kind: 'Variable', name: k, span, type: { kind: 'int' } } as unknown as Expr;
-      return { kind: 'Indexed', target: e, indices: [{ kind: 'Single', expr: index, span }], span, type: REAL_T } as unknown as Expr;
+      return { kind: 'Indexed', target: e, indices: [{ kind: 'Single', expr: index, span }], span, type: REAL_TYPE } as unknown as Expr;
     }
     case 'Paren':
-      return { ...e, expr: elementExpr(e.expr, k), type: REAL_T } as Expr;
+      return { ...e, expr: elementExpr(e.expr, k), type: REAL_TYPE } as Expr;
     case 'Unary':
-      return { ...e, operand: elementExpr(e.operand, k), type: REAL_T } as Expr;
+      return { ...e, operand: elementExpr(e.operand, k), type: REAL_TYPE } as Expr;
     case 'Binary': {
       const op = e.op === '.*' ? '*' : e.op === './' ? '/' : e.op;
-      return { ...e, op, left: elementExpr(e.left, k), right: elementExpr(e.right, k), type: REAL_T } as Expr;
+      return { ...e, op, left: elementExpr(e.left, k), right: elementExpr(e.right, k), type: REAL_TYPE } as Expr;
     }
     case 'Call':
-      return { ...e, args: [elementExpr(e.args[0], k)], type: REAL_T } as Expr;
+      return { ...e, args: [elementExpr(e.args[0], k)], type: REAL_TYPE } as Expr;
     default:
       throw new Unsupported(`elementwise ${e.kind}`);
   }
 }
 
+/** A loop's body with single-statement blocks unwrapped. */
 function loopBody(s: Extract<Stmt, { kind: 'For' }>): Stmt {
   let body: Stmt = s.body;
   while (body.kind === 'Block' && body.statements.length === 1) body = body.statements[0];

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../src/output/atomic.js';
+import { encodeStanRow, MAX_NUMBER_BYTES } from '../src/output/format-number.js';
 import {
   cmdstanColumnNames,
   combineChains,
@@ -243,22 +244,61 @@ describe('CmdStan number format (printf %g at 6 digits)', () => {
     }
     expect(mismatches).toEqual([]);
   });
-  test('the layout is printf %g\'s (random doubles and integers, precisions 1 to 12)', () => {
-    // %g from its definition: digits from toExponential (correctly rounded; exact ties do not
-    // occur at random), fixed notation when -4 <= exp < p, trailing zeros and a bare point dropped.
-    const printfG = (x: number, p: number): string => {
-      const [mantissa, e] = Math.abs(x).toExponential(p - 1).split('e');
-      const exp = Number(e);
-      const digits = mantissa.replace('.', '');
-      const trim = (t: string) => (t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t);
-      const sign = x < 0 ? '-' : '';
-      if (exp < -4 || exp >= p) {
-        const ee = Math.abs(exp);
-        return `${sign}${trim(digits[0] + '.' + digits.slice(1))}e${exp < 0 ? '-' : '+'}${ee < 10 ? '0' : ''}${ee}`;
-      }
-      if (exp < 0) return `${sign}${trim('0.' + '0'.repeat(-exp - 1) + digits)}`;
-      return `${sign}${trim(digits.slice(0, exp + 1) + '.' + digits.slice(exp + 1))}`;
+  // %g from its definition: digits from toExponential (correctly rounded; exact ties excluded
+  // by the callers), fixed notation when -4 <= exp < p, trailing zeros and a bare point dropped.
+  const printfG = (x: number, p: number): string => {
+    const [mantissa, e] = Math.abs(x).toExponential(p - 1).split('e');
+    const exp = Number(e);
+    const digits = mantissa.replace('.', '');
+    const trim = (t: string) => (t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t);
+    const sign = x < 0 ? '-' : '';
+    if (exp < -4 || exp >= p) {
+      const ee = Math.abs(exp);
+      return `${sign}${trim(digits[0] + '.' + digits.slice(1))}e${exp < 0 ? '-' : '+'}${ee < 10 ? '0' : ''}${ee}`;
+    }
+    if (exp < 0) return `${sign}${trim('0.' + '0'.repeat(-exp - 1) + digits)}`;
+    return `${sign}${trim(digits.slice(0, exp + 1) + '.' + digits.slice(exp + 1))}`;
+  };
+  /** An exact tie at p digits: printf rounds it to even, toExponential away from zero. */
+  const exactTie = (x: number, p: number): boolean => {
+    const long = Math.abs(x).toExponential(Math.min(p + 30, 100)).split('e')[0].replace('.', '');
+    return long[p] === '5' && /^0*$/.test(long.slice(p + 1));
+  };
+  test('values at and next to powers of ten, where the decimal exponent changes', () => {
+    // The exponent is first estimated (by comparisons in [1e-5, 1e9), log10 elsewhere), then
+    // corrected: these values sit where an estimate is most likely to be one off.
+    const next = (x: number, up: boolean): number => {
+      const b = new Float64Array([x]);
+      const i = new BigInt64Array(b.buffer);
+      i[0] += up ? 1n : -1n;
+      return b[0];
     };
+    const mismatches: string[] = [];
+    for (let k = -12; k <= 14; k++) {
+      const t = Number(`1e${k}`);
+      const near = [t, next(t, true), next(t, false), t * (1 - 1e-7), t * (1 + 1e-7), t * (1 - 4e-13), 9.5 * t, 9.9999996 * t];
+      for (const x of near) {
+        for (let p = 1; p <= 12; p++) {
+          for (const y of [x, -x]) {
+            if (exactTie(y, p)) continue;
+            const s = formatStanNumber(y, p);
+            if (s !== printfG(y, p)) mismatches.push(`${y} at ${p}: ${s} vs ${printfG(y, p)}`);
+          }
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+  test('a row is the numbers at that precision, comma-separated, newline-terminated', () => {
+    const values = new Float64Array([-0, 0.25, NaN, -Infinity, 3, 1234567, 1e-7, -2.5e-5]);
+    const out = new Uint8Array(values.length * (MAX_NUMBER_BYTES + 1));
+    const end = encodeStanRow(values, 3, out, 0);
+    expect(Buffer.from(out.subarray(0, end)).toString('latin1')).toBe(
+      `${Array.from(values, (v) => formatStanNumber(v, 3)).join(',')}\n`,
+    );
+    expect(Buffer.from(out.subarray(0, end)).toString('latin1')).toBe('-0,0.25,nan,-inf,3,1.23e+06,1e-07,-2.5e-05\n');
+  });
+  test('the layout is printf %g\'s (random doubles and integers, precisions 1 to 12)', () => {
     let seed = 777;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
     const mismatches: string[] = [];
@@ -267,10 +307,8 @@ describe('CmdStan number format (printf %g at 6 digits)', () => {
       const x = i % 4 === 0 ? Math.round((random() - 0.5) * 2e6) : (random() - 0.5) * scale;
       if (x === 0) continue;
       for (let p = 1; p <= 12; p++) {
-        // Exact ties (integers ending in 5) round to even in printf, away from zero in
-        // toExponential: the tests above cover them.
-        const long = Math.abs(x).toExponential(Math.min(p + 30, 100)).split('e')[0].replace('.', '');
-        if (long[p] === '5' && /^0*$/.test(long.slice(p + 1))) continue;
+        // Exact ties (integers ending in 5) round to even in printf: the tests above cover them.
+        if (exactTie(x, p)) continue;
         const s = formatStanNumber(x, p);
         if (s !== printfG(x, p)) mismatches.push(`${x} at ${p}: ${s} vs ${printfG(x, p)}`);
       }

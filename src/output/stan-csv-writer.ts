@@ -5,7 +5,7 @@
 // small model's sampling time), so a kill loses at most that much.
 import { closeSync, openSync } from 'node:fs';
 import type { ModelHints } from '../diagnostics/index.js';
-import { encodeStanNumber, formatStanNumber, MAX_NUMBER_BYTES } from './format-number.js';
+import { encodeStanRow, formatStanNumber, MAX_NUMBER_BYTES } from './format-number.js';
 import { writeAll } from './write-all.js';
 
 /** The sampler diagnostic columns that open every CmdStan NUTS output row. */
@@ -215,14 +215,8 @@ export class StanCsvWriter {
     }
     if (this.fd === undefined) throw new Error(`${this.path}: Stan CSV writer is closed`);
     if (this.pending + this.rowBytes > this.row.length) this.flush();
-    const row = this.row;
-    let pos = this.pending;
-    for (let i = 0; i < values.length; i++) {
-      if (i > 0) row[pos++] = 44; // ','
-      pos = encodeStanNumber(values[i], this.precision, row, pos);
-    }
-    row[pos++] = 10; // '\n'
-    this.pending = pos;
+    const row = values instanceof Float64Array ? values : Float64Array.from(values);
+    this.pending = encodeStanRow(row, this.precision, this.row, this.pending);
     // Date.now: a builtin, cheaper per row than performance.now's layers (a clock set back flushes).
     const now = Date.now();
     if (now - this.flushedAt >= 100 || now < this.flushedAt) this.flush();

@@ -1,7 +1,9 @@
 // Stan CSV: reading CmdStan's own layout, writer → reader round trips, and bad input.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RowEncoderThread } from '../src/output/row-encoder-thread.js';
 import { writeFileAtomic } from '../src/output/atomic.js';
 import { encodeStanRow, MAX_NUMBER_BYTES } from '../src/output/format-number.js';
 import {
@@ -366,10 +368,20 @@ const draws = [
   [-10, 0.7, 0.5, 3, 7, 0, 11, Math.PI, 1, 0.1, 0.1, 1],
 ];
 
-describe('writer', () => {
+// The built worker (npm test builds first): from the TypeScript sources the writer has no thread to start.
+const ENCODER_SCRIPT = fileURLToPath(new URL('../dist/src/output/row-encoder-worker.js', import.meta.url));
+let encoderThread: RowEncoderThread | undefined;
+const threadEncoder = (): RowEncoderThread => (encoderThread ??= new RowEncoderThread(ENCODER_SCRIPT));
+
+describe.each([
+  ['inline', () => null],
+  ['on an encoder thread', threadEncoder],
+])('writer, rows formatted %s', (variant, encoder) => {
+  const open = (name: string) => new StanCsvWriter(join(dir, `${variant}-${name}`), { encoder: encoder() });
+
   test('CmdStan layout, read back to 6 significant digits', () => {
-    const path = join(dir, 'chain-3.csv');
-    const w = new StanCsvWriter(path);
+    const w = open('chain-3.csv');
+    const path = w.path;
     w.writeHeader(baseConfig, columns);
     w.writeAdaptation(0.523456789, Float64Array.of(1.5, 0.25, 2, 2, 0.125));
     for (const d of draws) w.writeDraw(d);
@@ -431,8 +443,8 @@ describe('writer', () => {
   });
 
   test('sig_figs 17 round-trips exactly; dense metric; saved warmup', () => {
-    const path = join(dir, 'exact.csv');
-    const w = StanCsvWriter.open(path);
+    const w = open('exact.csv');
+    const path = w.path;
     w.writeHeader({ ...baseConfig, sigFigs: 17, saveWarmup: true, metric: 'dense_e' }, columns);
     w.writeDraw(draws[3]);
     w.writeAdaptation(0.1 + 0.2, [Float64Array.of(2, 0.5), Float64Array.of(0.5, 1 / 3)]);
@@ -449,8 +461,8 @@ describe('writer', () => {
   });
 
   test('rows land whole: at any time the unclosed file is a valid CSV of the rows written so far', () => {
-    const path = join(dir, 'killed.csv');
-    const w = new StanCsvWriter(path);
+    const w = open('killed.csv');
+    const path = w.path;
     w.writeHeader(baseConfig, columns);
     expect(readStanCsv(path).draws[0].length).toBe(0);
     w.writeAdaptation(0.5, Float64Array.of(1, 1, 1, 1, 1));
@@ -468,12 +480,14 @@ describe('writer', () => {
   });
 
   test('gathered rows are written within 100 ms, and all of them at close', async () => {
-    const path = join(dir, 'gathered.csv');
-    const w = new StanCsvWriter(path);
+    const w = open('gathered.csv');
+    const path = w.path;
     w.writeHeader(baseConfig, columns);
     w.writeDraw(draws[0]);
     await new Promise((r) => setTimeout(r, 120));
     w.writeDraw(draws[1]);
+    // An encoder thread writes them a moment later, without further calls.
+    for (let t = 0; readStanCsv(path).draws[0].length < 2 && t < 50; t++) await new Promise((r) => setTimeout(r, 20));
     expect(readStanCsv(path).draws[0].length).toBe(2);
     w.writeDraw(draws[2]);
     w.close();
@@ -481,13 +495,69 @@ describe('writer', () => {
   });
 
   test('misuse is reported', () => {
-    const w = new StanCsvWriter(join(dir, 'misuse.csv'));
+    const w = open('misuse.csv');
     expect(() => w.writeDraw([1])).toThrow('writeDraw before writeHeader');
     expect(() => w.writeHeader(baseConfig, ['mu'])).toThrow('column 1 must be lp__, got mu');
     w.writeHeader(baseConfig, columns);
     expect(() => w.writeDraw([1, 2])).toThrow('draw has 2 values but the header has 12 columns');
     w.close();
     expect(() => w.writeDraw(draws[0])).toThrow('Stan CSV writer is closed');
+  });
+});
+
+describe('encoder thread', () => {
+  const rows = (n: number, seed: number) =>
+    Array.from({ length: n }, (_, r) =>
+      Float64Array.from(columns, (_, c) => (c === 3 ? r % 11 : Math.sin(seed + 7 * r + c) * 10 ** ((r + c) % 9 - 4))),
+    );
+
+  test('many batches from four files at once give the bytes the inline writer gives, timing last', () => {
+    const chains = [0, 1, 2, 3].map((c) => ({ draws: rows(1500 + 100 * c, c), files: [] as string[] }));
+    for (const [variant, encoder] of [['inline', null], ['thread', threadEncoder()]] as const) {
+      const ws = chains.map((ch, c) => {
+        const path = join(dir, `batches-${variant}-${c}.csv`);
+        ch.files.push(path);
+        const w = new StanCsvWriter(path, { encoder });
+        w.writeHeader({ ...baseConfig, chainId: c + 1, sigFigs: 9 }, columns);
+        w.writeAdaptation(0.5, Float64Array.of(1, 2, 3, 4, 5));
+        return w;
+      });
+      // Interleaved as a batched sampler hands them over; 1500 rows of 12 are three batches.
+      for (let r = 0; r < 1800; r++) chains.forEach((ch, c) => r < ch.draws.length && ws[c].writeDraw(ch.draws[r]));
+      ws.forEach((w) => w.close({ warmupSeconds: 1, samplingSeconds: 2 }));
+    }
+    for (const ch of chains) {
+      const [inline, thread] = ch.files.map((f) => readFileSync(f, 'utf8'));
+      expect(thread).toBe(inline);
+      expect(thread.trimEnd().endsWith('#                3 seconds (Total)\n#')).toBe(true);
+      expect(readStanCsv(ch.files[1]).draws[0].length).toBe(ch.draws.length);
+    }
+  });
+
+  test('a failed write is thrown to its own file\'s writer, with its code; other files go on', () => {
+    const encoder = threadEncoder();
+    const full = openSync('/dev/full', 'w');
+    const path = join(dir, 'beside-full.csv');
+    const fine = openSync(path, 'w');
+    try {
+      const [bad, good] = [encoder.newFile(), encoder.newFile()];
+      const batch = (file: number, fd: number) => ({ file, fd, precision: 6, columns: 2, rows: 2, values: Float64Array.of(1, 2, 3, 4) });
+      encoder.post(batch(bad, full));
+      const t = encoder.post(batch(good, fine));
+      let thrown: unknown;
+      try {
+        encoder.wait(t, bad);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toMatchObject({ code: 'ENOSPC', message: expect.stringContaining('no space left') });
+      encoder.post(batch(bad, full)); // dropped: the file already failed
+      encoder.wait(encoder.post(batch(good, fine)), good);
+      expect(readFileSync(path, 'utf8')).toBe('1,2\n3,4\n1,2\n3,4\n');
+    } finally {
+      closeSync(full);
+      closeSync(fine);
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import { SAMPLER_STAT_NAMES } from '../inference/types.js';
 import type { NutsResult } from '../inference/types.js';
 import { Random } from '../runtime/random.js';
 import { StanCsvWriter } from '../output/stan-csv.js';
+import { sharedRowEncoder } from '../output/row-encoder-thread.js';
 import { VERSION } from '../version.js';
 import type { ModelHints } from '../diagnostics/index.js';
 import type { ModelInstance } from './instance.js';
@@ -30,6 +31,8 @@ export interface RecorderSettings {
   modelName: string;
   sigFigs?: number;
   dataFile?: string;
+  /** Hand CSV rows to the process's encoder thread (where there is one) instead of formatting them here. */
+  csvThread?: boolean;
 }
 
 /** Generated quantities draw from streams seeded apart from the sampler's (same chain ids, another seed). */
@@ -60,10 +63,11 @@ export class DrawRecorder {
     this.line = new Float64Array(STAT_COUNT + instance.columnNames.length);
     if (!s.outputDir) return;
     mkdirSync(s.outputDir, { recursive: true });
+    const encoder = s.csvThread ? sharedRowEncoder() : null;
     this.writers = Array.from({ length: C }, (_, c) => {
       const path = join(s.outputDir!, `${s.outputName}-${c + 1}.csv`);
       this.files.push(path);
-      const w = new StanCsvWriter(path);
+      const w = new StanCsvWriter(path, { encoder });
       w.writeHeader(
         {
           model: `${s.modelName}_model`, numSamples: s.samples, numWarmup: s.warmup, thin: s.thin, adaptDelta: s.adaptDelta,

@@ -32,6 +32,8 @@ export interface SampleOptions {
   outputName?: string;
   /** Significant figures in CSV output (default 6, as CmdStan). */
   sigFigs?: number;
+  /** Format and write CSV rows on a thread of their own (default true, where one can be started). */
+  csvThread?: boolean;
   /** Data file name recorded in the CSV config. */
   dataFile?: string;
 }
@@ -45,7 +47,7 @@ function sampleSettings(instance: ModelInstance, modelName: string, options: Sam
     chains: o.chains, warmup: o.warmup, samples: o.samples, thin: o.thin, seed: options.seed ?? Math.floor(Math.random() * 2 ** 31),
     adaptDelta: o.adaptDelta, maxTreedepth: o.maxTreedepth, metric: o.metric, initRadius: o.initRadius,
     userInits: options.inits !== undefined, outputDir: o.outputDir, outputName: o.outputName ?? modelName, modelName,
-    sigFigs: o.sigFigs, dataFile: o.dataFile,
+    sigFigs: o.sigFigs, dataFile: o.dataFile, csvThread: o.csvThread ?? true,
     inits: options.inits === undefined ? undefined : initsFor(instance, options.inits, o.chains),
   };
 }

@@ -291,12 +291,29 @@ const ONE_VALUE = new Float64Array(1);
  * value; returns the position after it. No string per number.
  */
 export function encodeStanRow(values: Float64Array, precision: number, out: Uint8Array, pos: number): number {
-  const n = values.length;
-  for (let i = 0; i < n; i++) {
-    if (i > 0) out[pos++] = 44; // ','
-    pos = encodeValue(values, i, precision, out, pos);
+  return encodeStanRows(values, 1, values.length, precision, out, pos);
+}
+
+/**
+ * encodeStanRow of each of the first `rows` rows of `values`, laid out row after row with
+ * `columns` values each; `out` needs (MAX_NUMBER_BYTES + 1) * columns free bytes per row.
+ */
+export function encodeStanRows(
+  values: Float64Array,
+  rows: number,
+  columns: number,
+  precision: number,
+  out: Uint8Array,
+  pos: number,
+): number {
+  let i = 0;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++, i++) {
+      if (c > 0) out[pos++] = 44; // ','
+      pos = encodeValue(values, i, precision, out, pos);
+    }
+    out[pos++] = 10; // '\n'
   }
-  out[pos++] = 10; // '\n'
   return pos;
 }
 

@@ -2,10 +2,12 @@
 // cmdstanpy, ArviZ and cmdstanr/posterior read hstan's output unchanged. Every write is of
 // complete lines in one synchronous call: a killed run leaves a valid file of the rows so far.
 // Draws are gathered into one write per 64 KB or 100 ms (a write per row cost a third of a
-// small model's sampling time), so a kill loses at most that much.
+// small model's sampling time), so a kill loses at most that much. Given an encoder thread,
+// the writer only copies rows into batches and the thread formats and writes them.
 import { closeSync, openSync } from 'node:fs';
 import type { ModelHints } from '../diagnostics/index.js';
 import { encodeStanRow, formatStanNumber, MAX_NUMBER_BYTES } from './format-number.js';
+import type { RowEncoderThread } from './row-encoder-thread.js';
 import { writeAll } from './write-all.js';
 
 /** The sampler diagnostic columns that open every CmdStan NUTS output row. */
@@ -133,6 +135,14 @@ export function configLines(c: StanCsvConfig): string[] {
   ];
 }
 
+export interface StanCsvWriterOptions {
+  /** Format and write the draws on this thread (see sharedRowEncoder); without it, inline. */
+  encoder?: RowEncoderThread | null;
+}
+
+/** Values per batch handed to an encoder thread (64 KB). */
+const BATCH_VALUES = 8192;
+
 export class StanCsvWriter {
   readonly path: string;
   private fd: number | undefined;
@@ -144,15 +154,24 @@ export class StanCsvWriter {
   /** Largest encoded row. */
   private rowBytes = 0;
   private flushedAt = 0;
+  private readonly encoder: RowEncoderThread | null;
+  /** With an encoder: this file's id there, the rows gathered for it, the ticket of the last batch posted. */
+  private file = 0;
+  private batch = new Float64Array(0);
+  private batchRows = 0;
+  private batchCapacity = 0;
+  private ticket = 0;
 
   /** Creates (or truncates) the file at `path`. */
-  constructor(path: string) {
+  constructor(path: string, options: StanCsvWriterOptions = {}) {
     this.path = path;
+    this.encoder = options.encoder ?? null;
     this.fd = openSync(path, 'w');
+    if (this.encoder) this.file = this.encoder.newFile();
   }
 
-  static open(path: string): StanCsvWriter {
-    return new StanCsvWriter(path);
+  static open(path: string, options: StanCsvWriterOptions = {}): StanCsvWriter {
+    return new StanCsvWriter(path, options);
   }
 
   private write(text: string): void {
@@ -161,12 +180,33 @@ export class StanCsvWriter {
     writeAll(this.fd, text);
   }
 
-  /** Write the rows gathered so far. */
+  /** Writes the rows gathered so far (with an encoder thread: waits until it has written them). */
   flush(): void {
-    if (this.fd === undefined || this.pending === 0) return;
-    writeAll(this.fd, this.row, this.pending);
-    this.pending = 0;
+    this.handOver();
+    this.settle();
+  }
+
+  /** Writes the rows gathered so far, or hands them to the encoder thread without waiting. */
+  private handOver(): void {
+    if (this.fd === undefined) return;
+    if (this.encoder) {
+      this.encoder.check(this.file);
+      if (this.batchRows === 0) return;
+      const rows = this.batchRows;
+      this.batchRows = 0;
+      const values = this.batch.subarray(0, rows * this.columns);
+      this.ticket = this.encoder.post({ file: this.file, fd: this.fd, precision: this.precision, columns: this.columns, rows, values });
+    } else {
+      if (this.pending === 0) return;
+      writeAll(this.fd, this.row, this.pending);
+      this.pending = 0;
+    }
     this.flushedAt = Date.now();
+  }
+
+  /** Waits until the encoder thread has written every batch handed over (text must follow them). */
+  private settle(): void {
+    if (this.encoder && this.ticket > 0) this.encoder.wait(this.ticket, this.file);
   }
 
   private num(x: number): string {
@@ -183,8 +223,13 @@ export class StanCsvWriter {
     });
     this.precision = config.sigFigs !== undefined && config.sigFigs > 0 ? config.sigFigs : 6;
     this.columns = columnNames.length;
-    this.rowBytes = this.columns * (MAX_NUMBER_BYTES + 1);
-    this.row = new Uint8Array(Math.max(1 << 16, 2 * this.rowBytes));
+    if (this.encoder) {
+      this.batchCapacity = Math.max(1, Math.floor(BATCH_VALUES / this.columns));
+      this.batch = new Float64Array(this.batchCapacity * this.columns);
+    } else {
+      this.rowBytes = this.columns * (MAX_NUMBER_BYTES + 1);
+      this.row = new Uint8Array(Math.max(1 << 16, 2 * this.rowBytes));
+    }
     this.flushedAt = Date.now();
     this.write(`${configLines(config).join('\n')}\n${columnNames.join(',')}\n`);
   }
@@ -214,17 +259,33 @@ export class StanCsvWriter {
       throw new Error(`${this.path}: draw has ${values.length} values but the header has ${this.columns} columns`);
     }
     if (this.fd === undefined) throw new Error(`${this.path}: Stan CSV writer is closed`);
-    if (this.pending + this.rowBytes > this.row.length) this.flush();
-    const row = values instanceof Float64Array ? values : Float64Array.from(values);
-    this.pending = encodeStanRow(row, this.precision, this.row, this.pending);
+    if (this.encoder) {
+      if (this.batchRows === this.batchCapacity) this.handOver();
+      this.batch.set(values, this.batchRows++ * this.columns);
+    } else {
+      if (this.pending + this.rowBytes > this.row.length) this.handOver();
+      const row = values instanceof Float64Array ? values : Float64Array.from(values);
+      this.pending = encodeStanRow(row, this.precision, this.row, this.pending);
+    }
     // Date.now: a builtin, cheaper per row than performance.now's layers (a clock set back flushes).
     const now = Date.now();
-    if (now - this.flushedAt >= 100 || now < this.flushedAt) this.flush();
+    if (now - this.flushedAt >= 100 || now < this.flushedAt) this.handOver();
   }
 
   /** Writes the elapsed-time comments (when given) and closes the file; later calls do nothing. */
   close(timing?: StanCsvTiming): void {
-    if (this.fd === undefined) return;
+    const fd = this.fd;
+    if (fd === undefined) return;
+    try {
+      this.closeRows(timing);
+    } finally {
+      // A stuck encoder thread may still write to fd: leave it open rather than let another file reuse it.
+      if (!this.encoder?.stuck) closeSync(fd);
+      this.fd = undefined;
+    }
+  }
+
+  private closeRows(timing?: StanCsvTiming): void {
     this.flush();
     if (timing) {
       const pad = ' '.repeat(' Elapsed Time: '.length);
@@ -240,7 +301,5 @@ export class StanCsvWriter {
         ].join('\n'),
       );
     }
-    closeSync(this.fd);
-    this.fd = undefined;
   }
 }

@@ -104,12 +104,12 @@ export class ScalarGenerator {
     for (const s of this.model) this.stmt(s);
     if (this.generate) {
       for (const s of this.model) if (s.kind === 'VarDecl') this.checkDeclared(s, 'generated quantities');
-      // Each output as the batched generate returns it: numbers and tensors of values.
+      // Each output's value: numbers and tensors as the batched generate returns them, and
+      // active containers as they are (their values stay on the tape until the row is written).
       const outs = [...this.params, ...this.tp, ...this.model].filter((s): s is VarDecl => s.kind === 'VarDecl');
       w.line(`return [${outs.map((o) => {
         const v = varName(o.name);
-        if (!this.active.has(o.name)) return v;
-        return o.arrayDims.length === 0 && o.type.base === 'real' ? `S.v(${v})` : `S.outValues(${v})`;
+        return this.active.has(o.name) && o.arrayDims.length === 0 && o.type.base === 'real' ? `S.v(${v})` : v;
       }).join(', ')}];`);
     }
     w.close();

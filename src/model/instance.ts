@@ -6,6 +6,7 @@ import { ChainsDiverge, FatalRuntimeError, RejectError, RuntimeError } from '../
 import * as $ from '../runtime/api.js';
 import { declShape, DeclSpec } from '../runtime/data.js';
 import { T } from '../runtime/scalar/tape.js';
+import { Act } from '../runtime/scalar/values.js';
 import type { Random } from '../runtime/random.js';
 import type { BatchedLogDensity } from '../inference/types.js';
 import type { ParamLayout } from '../runtime/parameters.js';
@@ -204,9 +205,8 @@ export class ModelInstance implements BatchedLogDensity {
         values = this.lowered.scalarGenerate();
       } else values = this.lowered.generate(new Tensor([this.dimension], Float64Array.from(u), false));
       let k = 0;
-      this.outputs.forEach((o, i) => {
-        k = writeColumnMajor(values[i] as Value, o.shape, out, k);
-      });
+      const outputs = this.outputs;
+      for (let i = 0; i < outputs.length; i++) k = writeColumnMajor(values[i] as Value | Act, outputs[i].shape, out, k);
     } finally {
       $.setRng(null);
     }
@@ -278,15 +278,20 @@ export function columnNames(name: string, shape: readonly number[], sep: '.' | '
 }
 
 /** Write a row-major value into `out` in column-major order; returns the next position. */
-function writeColumnMajor(v: Value, shape: readonly number[], out: Float64Array, k: number): number {
+/** An output's value (an active container of the scalar generate: its values on the tape) into `out` at k, column-major. */
+function writeColumnMajor(v: Value | Act, shape: readonly number[], out: Float64Array, k: number): number {
   if (typeof v === 'number') {
     out[k] = v;
     return k + 1;
   }
   const n = v.size;
+  // Element e's value: v.val[e], or for an Act tval[v.idx[e]].
+  const tval = v instanceof Act ? T.val : null;
+  const at = tval ? (v as Act).idx : null;
+  const vals = tval ?? (v as Tensor).val;
   if (shape.length === 1) {
     // One dimension: column-major is row-major.
-    for (let j = 0; j < n; j++) out[k + j] = v.val[j];
+    for (let j = 0; j < n; j++) out[k + j] = vals[at ? at[j] : j];
     return k + n;
   }
   const strides = rowMajorStrides(shape);
@@ -294,7 +299,7 @@ function writeColumnMajor(v: Value, shape: readonly number[], out: Float64Array,
   for (let j = 0; j < n; j++) {
     let off = 0;
     for (let d = 0; d < shape.length; d++) off += idx[d] * strides[d];
-    out[k + j] = v.val[off];
+    out[k + j] = vals[at ? at[off] : off];
     for (let d = 0; d < shape.length; d++) {
       if (++idx[d] < shape[d]) break;
       idx[d] = 0;

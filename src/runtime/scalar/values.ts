@@ -45,19 +45,6 @@ export function values(x: AV): Value {
   return new Tensor(x.shape, out, false);
 }
 
-/**
- * `values` for the outputs a generate call returns: the values live until the next reset
- * (they are copied into the draw's row before), so they are carved from the tape's buffer.
- */
-export function outValues(x: AV): Value {
-  if (!(x instanceof Act)) return x;
-  const val = T.val;
-  if (x.shape.length === 0) return val[x.idx[0]];
-  const out = T.floats(x.size);
-  for (let k = 0; k < out.length; k++) out[k] = val[x.idx[k]];
-  return new Tensor(x.shape, out, false);
-}
-
 /** The value of an active scalar node (for conditions, comparisons, sizes). */
 export function v(node: number): number {
   return T.val[node];

@@ -101,6 +101,11 @@ export function sharedRowEncoder(): RowEncoderThread | null {
   if (shared !== undefined) return shared;
   shared = null;
   const script = fileURLToPath(new URL('./row-encoder-worker.js', import.meta.url));
-  if (typeof SharedArrayBuffer === 'function' && existsSync(script)) shared = new RowEncoderThread(script);
+  if (typeof SharedArrayBuffer !== 'function' || !existsSync(script)) return shared;
+  try {
+    shared = new RowEncoderThread(script);
+  } catch {
+    // No thread to be had (resource limits): rows are formatted inline, as before.
+  }
   return shared;
 }

@@ -277,15 +277,17 @@ export function columnNames(name: string, shape: readonly number[], sep: '.' | '
   return names;
 }
 
-/** Write a row-major value into `out` in column-major order; returns the next position. */
-/** An output's value (an active container of the scalar generate: its values on the tape) into `out` at k, column-major. */
+/**
+ * Writes a row-major output value into `out` at k in column-major order; returns the next
+ * position. An active container (from the scalar generate) has its values on the tape.
+ */
 function writeColumnMajor(v: Value | Act, shape: readonly number[], out: Float64Array, k: number): number {
   if (typeof v === 'number') {
     out[k] = v;
     return k + 1;
   }
   const n = v.size;
-  // Element e's value: v.val[e], or for an Act tval[v.idx[e]].
+  // Element e's value: v.val[e], or for an Act T.val[v.idx[e]].
   const tval = v instanceof Act ? T.val : null;
   const at = tval ? (v as Act).idx : null;
   const vals = tval ?? (v as Tensor).val;

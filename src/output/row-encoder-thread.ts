@@ -1,6 +1,6 @@
 // Stan CSV rows encoded and written on a thread of their own, so the sampler's thread only
-// copies each row into a batch: number formatting was a sixth of a small model's sampling
-// time. Batches are written in the order they are posted; `wait` blocks (Atomics.wait) until
+// copies each row into a batch: formatting costs ~65 ns per number, which adds up for models
+// with many generated quantities (500 `y_rep` columns: a tenth of the sampling time). Batches are written in the order they are posted; `wait` blocks (Atomics.wait) until
 // a writer's batches are on disk, so comments and the timing block still follow their rows.
 import { Worker, MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';

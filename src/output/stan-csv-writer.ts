@@ -155,12 +155,18 @@ export class StanCsvWriter {
   private rowBytes = 0;
   private flushedAt = 0;
   private readonly encoder: RowEncoderThread | null;
-  /** With an encoder: this file's id there, the rows gathered for it, the ticket of the last batch posted. */
+  /**
+   * With an encoder: this file's id there, the rows gathered for it, the ticket of the last batch
+   * posted. Rows gather in two batches in shared memory, used in turn: the thread reads one
+   * while the other fills, and a batch is filled again only after its ticket is done.
+   */
   private file = 0;
-  private batch = new Float64Array(0);
+  private batch: Float64Array<SharedArrayBuffer> = new Float64Array(new SharedArrayBuffer(0));
   private batchRows = 0;
   private batchCapacity = 0;
   private ticket = 0;
+  private spare: Float64Array<SharedArrayBuffer> = new Float64Array(new SharedArrayBuffer(0));
+  private spareTicket = 0;
 
   /** Creates (or truncates) the file at `path`. */
   constructor(path: string, options: StanCsvWriterOptions = {}) {
@@ -196,6 +202,13 @@ export class StanCsvWriter {
       this.batchRows = 0;
       const values = this.batch.subarray(0, rows * this.columns);
       this.ticket = this.encoder.post({ file: this.file, fd: this.fd, precision: this.precision, columns: this.columns, rows, values });
+      const posted = this.batch;
+      this.batch = this.spare;
+      this.spare = posted;
+      const ready = this.spareTicket;
+      this.spareTicket = this.ticket;
+      // Usually long done: the thread writes a batch in less time than the sampler fills one.
+      if (ready > 0) this.encoder.wait(ready, this.file);
     } else {
       if (this.pending === 0) return;
       writeAll(this.fd, this.row, this.pending);
@@ -225,7 +238,9 @@ export class StanCsvWriter {
     this.columns = columnNames.length;
     if (this.encoder) {
       this.batchCapacity = Math.max(1, Math.floor(BATCH_VALUES / this.columns));
-      this.batch = new Float64Array(this.batchCapacity * this.columns);
+      const bytes = this.batchCapacity * this.columns * Float64Array.BYTES_PER_ELEMENT;
+      this.batch = new Float64Array(new SharedArrayBuffer(bytes));
+      this.spare = new Float64Array(new SharedArrayBuffer(bytes));
     } else {
       this.rowBytes = this.columns * (MAX_NUMBER_BYTES + 1);
       this.row = new Uint8Array(Math.max(1 << 16, 2 * this.rowBytes));

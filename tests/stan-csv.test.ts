@@ -541,9 +541,9 @@ describe('encoder thread', () => {
     const fine = openSync(path, 'w');
     try {
       const [bad, good] = [encoder.newFile(), encoder.newFile()];
-      const batch = (file: number, fd: number) => ({ file, fd, precision: 6, columns: 2, rows: 2, values: shared([1, 2, 3, 4]) });
       // Batches live in shared memory (see RowEncoderThread.post).
       const shared = (xs: number[]) => { const v = new Float64Array(new SharedArrayBuffer(8 * xs.length)); v.set(xs); return v; };
+      const batch = (file: number, fd: number) => ({ file, fd, precision: 6, columns: 2, rows: 2, values: shared([1, 2, 3, 4]) });
       encoder.post(batch(bad, full));
       const t = encoder.post(batch(good, fine));
       let thrown: unknown;

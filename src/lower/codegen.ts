@@ -11,6 +11,7 @@ import { varName, funName, str, num, Writer } from './emit.js';
 import { elementAssigned, parameterLocals, forEachStmt } from './scan.js';
 import { liftLoop } from './vectorize.js';
 import { lowerScalarDensity, lowerScalarGenerate } from './scalar.js';
+import { lowerFusedDensity } from './fused.js';
 
 export class LoweringError extends Error {
   constructor(message: string, readonly line: number, readonly column: number) {
@@ -135,7 +136,17 @@ export class CodeGenerator {
       this.target = null;
       const scalar = lowerScalarDensity(this, params, tp, model);
       if ('code' in scalar) for (const line of scalar.code.split('\n')) w.line(line);
-      const scalarField = 'code' in scalar ? 'scalarDensity' : `scalarUnsupported: ${str(scalar.unsupported)}`;
+      let scalarField = 'code' in scalar ? 'scalarDensity' : `scalarUnsupported: ${str(scalar.unsupported)}`;
+      // Straight-line code for element-wise programs, with the scalar tape as its fallback.
+      if ('code' in scalar) {
+        // Without generated quantities, an output row is the parameters' and transformed parameters' values.
+        const values = !gq.some((s) => s.kind !== 'Empty');
+        const fused = lowerFusedDensity(this, params, tp, model, values);
+        if ('code' in fused) for (const line of fused.code.split('\n')) w.line(line);
+        scalarField += 'code' in fused
+          ? `, fusedDensity: $fused && $fused.density${values ? ', fusedGenerate: $fused && $fused.generate' : ''}`
+          : `, fusedUnsupported: ${str(fused.unsupported)}`;
+      }
 
       // Generated quantities for one draw (values only, no tape).
       w.open('function generate($u) {');

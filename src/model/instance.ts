@@ -22,6 +22,16 @@ export interface Lowered {
   scalarDensity?: (jacobian: boolean) => void;
   /** Why the scalar density is absent. */
   scalarUnsupported?: string;
+  /**
+   * The scalar density as straight-line code (src/lower/fused.ts): lp of the chain at
+   * u[o, o + D), its gradient into g[o, o + D). Throws `$.F.MISS` where the tape must evaluate
+   * the point. Absent when the program is not element-wise; null when its sizes disagree.
+   */
+  fusedDensity?: ((u: Float64Array, o: number, g: Float64Array, jacobian: boolean) => number) | null;
+  /** Why the fused density is absent. */
+  fusedUnsupported?: string;
+  /** With the fused density, for programs without generated quantities: the output row of point u. */
+  fusedGenerate?: ((u: ArrayLike<number>, row: Float64Array) => void) | null;
   /** `generate` for the point on the scalar tape (absent when the program needs the batched one). */
   scalarGenerate?: () => unknown[];
   notes?: string[];
@@ -115,7 +125,27 @@ export class ModelInstance implements BatchedLogDensity {
   /** Use the batched density even when the scalar one exists (for comparisons). */
   forceBatched = false;
 
+  /** Use the scalar tape even when the fused density exists (for comparisons). */
+  forceTape = false;
+
+  /** Whether the fused density (straight-line code, no tape) evaluates this model. */
+  get fusedActive(): boolean {
+    return !!this.lowered.fusedDensity && !this.forceTape && !this.forceBatched;
+  }
+
+  /** Why the fused density is not used (null when it is). */
+  get fusedUnsupported(): string | null {
+    if (this.lowered.fusedDensity) return null;
+    if (this.lowered.fusedDensity === null) return 'sizes of its containers disagree';
+    return this.lowered.fusedUnsupported ?? this.scalarUnsupported ?? 'not lowered';
+  }
+
   private evaluate(U: Float64Array, n: number, lp: Float64Array, grad: Float64Array | null, jacobian: boolean): void {
+    const fused = this.lowered.fusedDensity;
+    if (fused && !this.forceTape && !this.forceBatched) {
+      this.evaluateFused(fused, U, n, lp, grad, jacobian);
+      return;
+    }
     if (this.lowered.scalarDensity && !this.forceBatched) {
       this.evaluateScalar(this.lowered.scalarDensity, U, n, lp, grad, jacobian);
       return;
@@ -185,6 +215,30 @@ export class ModelInstance implements BatchedLogDensity {
     }
   }
 
+  /** Gradient scratch for fused evaluations of the log density only. */
+  private fusedScratch = new Float64Array(0);
+
+  /** Chain by chain through the fused density; a chain it cannot evaluate goes to the tape. */
+  private evaluateFused(
+    fused: NonNullable<Lowered['fusedDensity']>, U: Float64Array, n: number, lp: Float64Array, grad: Float64Array | null, jacobian: boolean,
+  ): void {
+    const D = this.dimension;
+    let g = grad;
+    if (g === null) {
+      if (this.fusedScratch.length < n * D) this.fusedScratch = new Float64Array(n * D);
+      g = this.fusedScratch;
+    }
+    for (let c = 0; c < n; c++) {
+      try {
+        lp[c] = fused(U, c * D, g, jacobian);
+      } catch (e) {
+        if (!(e instanceof $.F.FusedMiss || e instanceof RuntimeError || e instanceof RejectError)) throw e;
+        const row = U.subarray(c * D, (c + 1) * D);
+        this.evaluateScalar(this.lowered.scalarDensity!, row, 1, lp.subarray(c, c + 1), grad ? grad.subarray(c * D, (c + 1) * D) : null, jacobian);
+      }
+    }
+  }
+
   private printing = false;
 
   /** The message of the latest rejected evaluation (shown when initialization fails). */
@@ -196,6 +250,11 @@ export class ModelInstance implements BatchedLogDensity {
    */
   generate(u: ArrayLike<number>, rng: Random | null): Float64Array {
     const out = this.newRow();
+    const fused = this.lowered.fusedGenerate;
+    if (fused && !this.forceTape && !this.forceBatched) {
+      fused(u, out);
+      return out;
+    }
     $.setRng(rng);
     try {
       let values: unknown[];

@@ -16,6 +16,7 @@ export { truth, compare, reject, fatal } from './control.js';
 export { layout, param } from './parameters.js';
 export { broadcast, pointwiseDensity, logMix3 } from './lifted.js';
 export * as S from './scalar/index.js';
+export * as F from './fused.js';
 import { show } from './control.js';
 
 /** The `_rng` stream of the current generated-quantities evaluation. */

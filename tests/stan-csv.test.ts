@@ -511,6 +511,30 @@ describe('encoder thread', () => {
       Float64Array.from(columns, (_, c) => (c === 3 ? r % 11 : Math.sin(seed + 7 * r + c) * 10 ** ((r + c) % 9 - 4))),
     );
 
+  test('more batches than may be in flight: finished ones are refilled (else the oldest is waited for), bytes unchanged', () => {
+    // 682 rows of 12 columns fill a batch: 24 batches, more than the 16 a writer keeps in flight.
+    const draws = rows(24 * 682 + 5, 9);
+    const files: string[] = [];
+    const encoder = threadEncoder();
+    // Count the writer's checks of posted batches (an own property shadows the prototype's method).
+    let checks = 0;
+    const done = encoder.done.bind(encoder);
+    encoder.done = (ticket: number) => (checks++, done(ticket));
+    for (const [variant, enc] of [['inline', null], ['thread', encoder]] as const) {
+      const path = join(dir, `in-flight-${variant}.csv`);
+      files.push(path);
+      const w = new StanCsvWriter(path, { encoder: enc });
+      w.writeHeader({ ...baseConfig, sigFigs: 9 }, columns);
+      for (const d of draws) w.writeDraw(d);
+      w.close({ warmupSeconds: 1, samplingSeconds: 2 });
+    }
+    delete (encoder as { done?: unknown }).done;
+    const [inline, thread] = files.map((f) => readFileSync(f, 'utf8'));
+    expect(thread).toBe(inline);
+    expect(readStanCsv(files[1]).draws[0].length).toBe(draws.length);
+    expect(checks).toBeGreaterThanOrEqual(24);
+  });
+
   test('many batches from four files at once give the bytes the inline writer gives, timing last', () => {
     const chains = [0, 1, 2, 3].map((c) => ({ draws: rows(1500 + 100 * c, c), files: [] as string[] }));
     for (const [variant, encoder] of [['inline', null], ['thread', threadEncoder()]] as const) {

@@ -65,6 +65,11 @@ export class RowEncoderThread {
     return ++this.posted;
   }
 
+  /** Whether every batch up to `ticket` is finished; does not block. */
+  done(ticket: number): boolean {
+    return Atomics.load(this.status, 0) >= ticket;
+  }
+
   /** Blocks until every batch up to `ticket` is finished; throws the write error of `file`, if any. */
   wait(ticket: number, file: number): void {
     if (this.stuck) throw new Error('the Stan CSV encoder thread is stuck');

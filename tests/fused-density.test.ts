@@ -94,6 +94,9 @@ describe('fused density: constructs', () => {
         z ~ student_t(4, 0, 1);
         a ~ normal(c, 3);
         r ~ normal(0, 1);
+        z ~ cauchy(r, s);
+        y ~ cauchy(z, 2);
+        y ~ normal(z, x);
       }`,
     'gather by group': `
       data { int N; int J; array[N] int g; vector[N] y; }

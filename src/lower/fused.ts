@@ -63,6 +63,57 @@ interface Val {
 
 const ONE = '1';
 
+/**
+ * Densities written out inline instead of calling their kernel (a call with argument and partial
+ * arrays per element): the same expressions as the kernels in stdlib/impl/continuous.ts, so the
+ * values are the kernels' to the bit. `x` are the arguments' codes, `need` which partials are
+ * used, `logScale` the code of log(scale) when the scale is data (else null: computed here).
+ */
+interface InlineDensity {
+  /** Index of the scale argument, whose log may come from the setup. */
+  scale?: number;
+  emit(
+    x: string[], need: boolean[], constant: (code: string) => string, fresh: () => string, logScale: string | null,
+  ): { lines: string[]; value: string; partials: (string | null)[] };
+}
+
+const INLINE_DENSITIES: Record<string, InlineDensity> = {
+  normal_lpdf: {
+    scale: 2,
+    emit(x, need, constant, fresh, logScale) {
+      const [y, mu, s] = x;
+      const z = fresh(), g = fresh();
+      const lines = [`const ${z} = (${y} - ${mu}) / ${s};`];
+      const half = constant('$.F.HALF_LOG_TWO_PI');
+      const value = `-0.5 * ${z} * ${z} - ${logScale ?? `Math.log(${s})`} - ${half}`;
+      if (need[0] || need[1]) lines.push(`const ${g} = ${z} / ${s};`);
+      return { lines, value, partials: [need[0] ? `(-${g})` : null, need[1] ? g : null, need[2] ? `(${z} * ${z} - 1) / ${s}` : null] };
+    },
+  },
+  std_normal_lpdf: {
+    emit(x, need, constant) {
+      const half = constant('$.F.HALF_LOG_TWO_PI');
+      return { lines: [], value: `-0.5 * ${x[0]} * ${x[0]} - ${half}`, partials: [need[0] ? `(-${x[0]})` : null] };
+    },
+  },
+  cauchy_lpdf: {
+    scale: 2,
+    emit(x, need, constant, fresh, logScale) {
+      const [y, mu, s] = x;
+      const z = fresh(), q = fresh(), dy = fresh();
+      const lines = [`const ${z} = (${y} - ${mu}) / ${s};`];
+      const logPi = constant('$.F.LOG_PI');
+      const value = `-${logPi} - ${logScale ?? `Math.log(${s})`} - Math.log1p(${z} * ${z})`;
+      if (need.some((n) => n)) lines.push(`const ${q} = 1 + ${z} * ${z};`);
+      if (need[0] || need[1]) lines.push(`const ${dy} = (-2 * ${z}) / (${s} * ${q});`);
+      return {
+        lines, value,
+        partials: [need[0] ? dy : null, need[1] ? `(-${dy})` : null, need[2] ? `-1 / ${s} + (2 * ${z} * ${z}) / (${s} * ${q})` : null],
+      };
+    },
+  },
+};
+
 /** Code that needs no parentheses as an operand: a name, a number, an element read. */
 function atom(x: string): string {
   return /^[A-Za-z0-9_$.]+(\[[A-Za-z0-9_$]+\])?$/.test(x) ? x : `(${x})`;
@@ -517,19 +568,42 @@ class FusedGenerator {
     const s = this.fresh('s');
     if (loop) lines.push(`let ${s} = 0;`, `for (let i = 0; i < ${loop.len}; i++) {`);
     const vals = args.map((a) => this.expr(a, lines, i));
-    vals.forEach((v, j) => {
+    const xs = vals.map((v, j) => {
+      // Checks of data arguments hold for good once they held: made once, in the setup.
+      if (this.immutableData(args[j])) {
+        this.dataChecks(args[j], oks[j]);
+        return v.code;
+      }
       const x = this.fresh('x');
       lines.push(`const ${x} = ${v.code};`);
       for (const ok of oks[j]) lines.push(`if (!${ok}(${x})) throw $.F.MISS;`);
-      lines.push(`${X}[${j}] = ${x};`);
+      return x;
     });
-    lines.push(loop ? `${s} += ${kernel}(${X}, ${Dp});` : `let ${s} = ${kernel}(${X}, ${Dp});`);
+    const need = vals.map((v) => v.partials.size > 0);
+    const inline = INLINE_DENSITIES[name];
+    let ds: (string | null)[];
+    if (inline) {
+      // log(scale) of a data scale: computed once, in the setup.
+      const logScale = inline.scale !== undefined && this.immutableData(args[inline.scale])
+        ? this.dataLog(args[inline.scale], loop?.len ?? null)
+        : null;
+      const r = inline.emit(xs, need, (c) => this.constant(c), () => this.fresh('t'), logScale);
+      lines.push(...r.lines);
+      lines.push(loop ? `${s} += ${r.value};` : `let ${s} = ${r.value};`);
+      ds = r.partials;
+    } else {
+      xs.forEach((x, j) => lines.push(`${X}[${j}] = ${x};`));
+      lines.push(loop ? `${s} += ${kernel}(${X}, ${Dp});` : `let ${s} = ${kernel}(${X}, ${Dp});`);
+      ds = need.map((n, j) => {
+        if (!n) return null;
+        const dj = this.fresh('d');
+        lines.push(`const ${dj} = ${Dp}[${j}];`);
+        return dj;
+      });
+    }
     const total = new Map<string, string>();
     vals.forEach((v, j) => {
-      if (v.partials.size === 0) return;
-      const dj = this.fresh('d');
-      lines.push(`const ${dj} = ${Dp}[${j}];`);
-      addPartials(total, v.partials, (p) => mul(p, dj));
+      if (v.partials.size > 0) addPartials(total, v.partials, (p) => mul(p, ds[j]!));
     });
     for (const [k, p] of total) lines.push(this.accumulate(k, p, i));
     if (loop) lines.push('}');
@@ -556,6 +630,39 @@ class FusedGenerator {
     this.body.push(...lines);
   }
 
+
+  /** Setup checks of a data argument (every element): where one fails, the tape evaluates and reports. */
+  private dataChecks(a: Expr, oks: string[]): void {
+    if (oks.length === 0) return;
+    const lines: string[] = [];
+    if (isFlat(typeOf(a))) {
+      const len = this.openLoop(a).len;
+      lines.push(`for (let i = 0; i < ${len}; i++) {`);
+      const x = this.expr(a, lines, 'i').code;
+      for (const ok of oks) lines.push(`if (!${ok}(${x})) return null;`);
+      lines.push('}');
+    } else {
+      const x = this.expr(a, lines, null).code;
+      for (const ok of oks) lines.push(`if (!${ok}(${x})) return null;`);
+    }
+    this.deferredSetup.push(...lines);
+  }
+
+  /** log of a data scale, computed in the setup: a constant, or element i of a buffer. */
+  private dataLog(a: Expr, len: string | null): string {
+    const L = this.fresh('L');
+    const lines: string[] = [];
+    if (isFlat(typeOf(a))) {
+      lines.push(`const ${L} = new Float64Array(${len});`, `for (let i = 0; i < ${len}; i++) {`);
+      lines.push(`${L}[i] = Math.log(${this.expr(a, lines, 'i').code});`, '}');
+      this.deferredSetup.push(...lines);
+      return `${L}[i]`;
+    }
+    const x = this.expr(a, lines, null).code;
+    lines.push(`const ${L} = Math.log(${x});`);
+    this.deferredSetup.push(...lines);
+    return L;
+  }
 
   /** A literal or data variable as the runtime holds it (a number or a Tensor). */
   private rawData(e: Expr): string {

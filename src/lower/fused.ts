@@ -378,8 +378,8 @@ class FusedGenerator {
   /** `real x = e;` or `vector[n] x = e;` in transformed parameters or the model block. */
   private declare(d: VarDecl, block: string): void {
     const t = d.type;
-    if (block === 'transformed parameters' && t.bounds) throw new Unsupported('constrained transformed parameter');
-    if (t.bounds) throw new Unsupported('constrained local');
+    // Constrained declarations are checked at the end of their block: left to the tape.
+    if (t.bounds) throw new Unsupported(`constrained declaration in ${block}`);
     if (!d.init) throw new Unsupported('declaration without a value');
     if (d.arrayDims.length > 0) throw new Unsupported('array declaration');
     const v = varName(d.name);

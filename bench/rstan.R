@@ -2,7 +2,7 @@
 # the timings and the minimum bulk ESS as JSON for bench/rstan.ts to read.
 # usage: Rscript bench/rstan.R CONFIG.json OUT.json
 # CONFIG: {"chains": 4, "warmup": 1000, "samples": 1000, "seeds": [1, 2, 3],
-#          "models": [{"name": ..., "stan": "old-syntax.stan", "data": "data.json"}]}
+#          "models": [{"name": ..., "stan": "old-syntax.stan", "data": "data.json", "reuse": false}]}
 suppressMessages({
   library(rstan)
   library(jsonlite)
@@ -11,7 +11,9 @@ suppressMessages({
 args <- commandArgs(trailingOnly = TRUE)
 if (length(args) != 2) stop("usage: Rscript rstan.R CONFIG.json OUT.json")
 config <- fromJSON(args[1], simplifyVector = TRUE, simplifyDataFrame = FALSE)
-rstan_options(auto_write = FALSE)
+# A model with `reuse` is saved next to its .stan file once compiled (auto_write) and loaded from
+# there by later runs, so one seed per run does not mean one compilation per seed.
+rstan_options(auto_write = isTRUE(config$models[[1]]$reuse))
 
 # CPU seconds of R and its children (the C++ compiler; the sampler itself runs in R with cores = 1).
 cpu_seconds <- function(t) unname(sum(t[c("user.self", "sys.self", "user.child", "sys.child")], na.rm = TRUE))

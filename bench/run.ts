@@ -4,8 +4,8 @@
 //   --seed S (the first seed),
 //   --models a,b, --skip-gradients, --skip-sampling, --no-rstan, --no-tfjs, --shared DIR,
 //   --record (also write bench/results/<date>.json).
-import { readFileSync, mkdirSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { readFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
@@ -18,7 +18,7 @@ import { BENCH_MODELS } from './models.js';
 import { benchParse, formatParseTiming } from './parse.js';
 import { cliPath, repoRoot } from './paths.js';
 import { type BenchResults, type ModelResult, summarizeHstan, summarizeRstan } from './results.js';
-import { rstanUnavailable, runRstan } from './rstan.js';
+import { rstanUnavailable, runRstan, type RstanModelResult, type RstanRun } from './rstan.js';
 import { loadAverage } from './stats.js';
 import { gradientTable, samplingTable, summaryTable } from './table.js';
 import type { TfjsTiming } from './tfjs.js';
@@ -133,29 +133,44 @@ async function main(): Promise<void> {
       results.rstanSkipped = why;
       say(`bench: rstan skipped: ${why}`);
     }
-    // Model by model, rstan then hstan: this VM's speed drifts over minutes, so the two sides
-    // of each ratio are measured as close together in time as they can be.
-    for (const m of o.models) {
-      const r = byName.get(m.name)!;
-      if (!why) {
-        results.load[`rstan ${m.name}`] = loadAverage();
-        say(`bench: rstan: compiling and sampling ${m.name} × ${seeds.length} seeds…`);
-        const rm = runRstan(root, converter, [m], seeds, settings).models[0];
-        r.rstan = { compileSeconds: rm.compileSeconds, compileCpuSeconds: rm.compileCpuSeconds, runs: rm.runs, median: summarizeRstan(rm) };
+    // Seed by seed, rstan then hstan: this VM's speed drifts (slow phases of a minute or more
+    // that change a side's time by 25%), so the two runs of each seed are made back to back and
+    // a drift hits both sides alike. rstan compiles each model once (its first seed) and loads
+    // the compiled model for the others.
+    const rstanDir = why ? null : mkdtempSync(join(tmpdir(), 'hstan-bench-rstan-models-'));
+    try {
+      for (const m of o.models) {
+        const r = byName.get(m.name)!;
+        results.load[`sampling ${m.name}`] = loadAverage();
+        const rstanRuns: RstanRun[] = [];
+        // Set inside the seed loop's closure (TypeScript's narrowing does not see that).
+        let compiled = null as { compileSeconds: number; compileCpuSeconds: number } | null;
+        const runs = seeds.map((seed) => {
+          if (rstanDir) {
+            if (!compiled) say(`bench: rstan: compiling ${m.name}…`);
+            const rm = runRstan(root, converter, [m], [seed], settings, rstanDir).models[0];
+            compiled ??= { compileSeconds: rm.compileSeconds, compileCpuSeconds: rm.compileCpuSeconds };
+            rstanRuns.push(...rm.runs);
+            say(`bench: rstan sample ${m.name} seed ${seed}: sampling phase ${rm.runs[0].samplingPhaseSeconds.toFixed(3)} s`);
+          }
+          const run = runHstanSample(root, cli, m, seed, settings);
+          say(`bench: hstan sample ${m.name} seed ${seed}: ${run.runSeconds.toFixed(2)} s, sampling phase ${run.samplingPhaseSeconds.toFixed(3)} s, min ESS ${run.minEssBulk.toFixed(0)}`);
+          return run;
+        });
+        if (compiled) {
+          const rm: RstanModelResult = { name: m.name, ...compiled, runs: rstanRuns };
+          r.rstan = { ...compiled, runs: rstanRuns, median: summarizeRstan(rm) };
+        }
+        r.hstan = { runs, median: summarizeHstan(runs) };
+        if (r.rstan) {
+          r.ratios = {
+            runVsRstan: r.hstan.median.runSeconds / (r.rstan.compileSeconds + r.rstan.median.samplingSeconds),
+            essPerSecond: r.hstan.median.essPerSecond / r.rstan.median.essPerSecond,
+          };
+        }
       }
-      results.load[`hstan ${m.name}`] = loadAverage();
-      const runs = seeds.map((seed) => {
-        const run = runHstanSample(root, cli, m, seed, settings);
-        say(`bench: hstan sample ${m.name} seed ${seed}: ${run.runSeconds.toFixed(2)} s, min ESS ${run.minEssBulk.toFixed(0)}`);
-        return run;
-      });
-      r.hstan = { runs, median: summarizeHstan(runs) };
-      if (r.rstan) {
-        r.ratios = {
-          runVsRstan: r.hstan.median.runSeconds / (r.rstan.compileSeconds + r.rstan.median.samplingSeconds),
-          essPerSecond: r.hstan.median.essPerSecond / r.rstan.median.essPerSecond,
-        };
-      }
+    } finally {
+      if (rstanDir) rmSync(rstanDir, { recursive: true, force: true });
     }
   }
   results.load.end = loadAverage();

@@ -15,17 +15,12 @@
 import type { Expr, Stmt, VarDecl, Call } from '../frontend/ast.js';
 import type { StanType } from '../check/types.js';
 import { varName, str, num, Writer } from './emit.js';
-import { builtin } from '../../stdlib/impl/index.js';
-import type { WithScalarForm } from '../../stdlib/impl/types.js';
 import { scalarPredicates } from '../../stdlib/impl/dist-checks.js';
 import type { CodeGenerator } from './codegen.js';
+import { scalarForm } from './scalar.js';
 
 /** A construct the fused lowering does not handle: the program keeps the scalar tape. */
 class Unsupported extends Error {}
-
-function scalarForm(name: string) {
-  return (builtin(name) as WithScalarForm | undefined)?.scalar;
-}
 
 const isScalar = (t: StanType) => t.kind === 'int' || t.kind === 'real';
 
@@ -113,6 +108,29 @@ const INLINE_DENSITIES: Record<string, InlineDensity> = {
     },
   },
 };
+
+/**
+ * The lower-upper bound transform of the unconstrained value `u`, as the tape's inline one
+ * (runtime/scalar/params.ts): σ(u) without cancellation, kept off the bounds for finite u. `t`,
+ * `inv` and `sg` name its temporaries, `wd` and `logW` hold the width and its log; gives the
+ * lines to run first and the codes of the value, its derivative, the log Jacobian and that's
+ * derivative.
+ */
+function lubTransform(u: string, t: string, inv: string, sg: string, wd: string, lo: string, logW: string) {
+  return {
+    lines: [
+      `const ${t} = Math.exp(-Math.abs(${u}));`,
+      `const ${inv} = 1 / (1 + ${t});`,
+      `let ${sg} = ${u} > 0 ? ${inv} : ${t} * ${inv};`,
+      `if (${u} > 0 && ${sg} === 1 && ${u} < Infinity) ${sg} = 1 - 1e-15;`,
+      `if (${u} <= 0 && ${sg} === 0 && ${u} > -Infinity) ${sg} = 1e-15;`,
+    ],
+    value: `${wd} * ${sg} + ${lo}`,
+    dx: `${wd} * ${t} * ${inv} * ${inv}`,
+    logJ: `${logW} - Math.abs(${u}) - 2 * Math.log1p(${t})`,
+    dj: `(${u} > 0 ? ${t} * ${inv} : ${inv}) - ${sg}`,
+  };
+}
 
 /** Code that needs no parentheses as an operand: a name, a number, an element read. */
 function atom(x: string): string {
@@ -294,21 +312,10 @@ class FusedGenerator {
         body.push(`const ${x} = Math.exp(${u});`, `const ${v} = ${x} + ${lo};`, `if ($jacobian) $lp += ${u};`);
         this.finals.push(`$g[$o + ${off}] = ${adj} * ${x} + ($jacobian ? 1 : 0);`);
       } else {
-        // As the tape's inline transform (runtime/scalar/params.ts): σ(u) without cancellation.
         const [t_, inv, sg, dx, dj] = ['t', 'inv', 'sg', 'dx', 'dj'].map((s) => this.fresh(s));
         const wd = this.constant(`${hi} - ${lo}`);
-        const logW = this.constant(`Math.log(${wd})`);
-        body.push(
-          `const ${t_} = Math.exp(-Math.abs(${u}));`,
-          `const ${inv} = 1 / (1 + ${t_});`,
-          `let ${sg} = ${u} > 0 ? ${inv} : ${t_} * ${inv};`,
-          `if (${u} > 0 && ${sg} === 1 && ${u} < Infinity) ${sg} = 1 - 1e-15;`,
-          `if (${u} <= 0 && ${sg} === 0 && ${u} > -Infinity) ${sg} = 1e-15;`,
-          `const ${v} = ${wd} * ${sg} + ${lo};`,
-          `const ${dx} = ${wd} * ${t_} * ${inv} * ${inv};`,
-          `const ${dj} = (${u} > 0 ? ${t_} * ${inv} : ${inv}) - ${sg};`,
-          `if ($jacobian) $lp += ${logW} - Math.abs(${u}) - 2 * Math.log1p(${t_});`,
-        );
+        const r = lubTransform(u, t_, inv, sg, wd, lo, this.constant(`Math.log(${wd})`));
+        body.push(...r.lines, `const ${v} = ${r.value};`, `const ${dx} = ${r.dx};`, `const ${dj} = ${r.dj};`, `if ($jacobian) $lp += ${r.logJ};`);
         this.finals.push(`$g[$o + ${off}] = ${adj} * ${dx} + ($jacobian ? ${dj} : 0);`);
       }
       this.vars.set(p.name, { active: true, vector: false, len: '1', read: () => v, adj });
@@ -330,19 +337,8 @@ class FusedGenerator {
       this.finals.push(`for (let i = 0; i < ${len}; i++) $g[$o + ${off} + i] = ${A}[i] * ${DX}[i] + ($jacobian ? 1 : 0);`);
     } else {
       const wd = this.constant(`${hi} - ${lo}`);
-      const logW = this.constant(`Math.log(${wd})`);
-      body.push(
-        'const t = Math.exp(-Math.abs(u));',
-        'const inv = 1 / (1 + t);',
-        'let sg = u > 0 ? inv : t * inv;',
-        'if (u > 0 && sg === 1 && u < Infinity) sg = 1 - 1e-15;',
-        'if (u <= 0 && sg === 0 && u > -Infinity) sg = 1e-15;',
-        `${V}[i] = ${wd} * sg + ${lo};`,
-        `${DX}[i] = ${wd} * t * inv * inv;`,
-        `${DJ}[i] = (u > 0 ? t * inv : inv) - sg;`,
-        `if ($jacobian) $lp += ${logW} - Math.abs(u) - 2 * Math.log1p(t);`,
-        '}',
-      );
+      const r = lubTransform('u', 't', 'inv', 'sg', wd, lo, this.constant(`Math.log(${wd})`));
+      body.push(...r.lines, `${V}[i] = ${r.value};`, `${DX}[i] = ${r.dx};`, `${DJ}[i] = ${r.dj};`, `if ($jacobian) $lp += ${r.logJ};`, '}');
       this.finals.push(`for (let i = 0; i < ${len}; i++) $g[$o + ${off} + i] = ${A}[i] * ${DX}[i] + ($jacobian ? ${DJ}[i] : 0);`);
     }
     this.vars.set(p.name, { active: true, vector: true, len, read: (i) => `${V}[${i}]`, adj: A });
@@ -542,14 +538,14 @@ class FusedGenerator {
     const form = scalarForm(name);
     const spec = form?.density;
     if (!spec) throw new Unsupported(`density ${name}`);
+    const d = this.constant(`$.S.densityOf(${str(name)})`);
     if (spec.relations) {
       // Relations among data arguments (binomial's n <= N) hold for good once they held: checked
       // in the setup, and where they fail the tape evaluates (and reports) every point.
       const reads = spec.relationArgs ?? args.map((_, j) => j);
       if (!reads.every((j) => this.immutableData(args[j]))) throw new Unsupported(`${name}: relations between computed arguments`);
-      const rel = this.constant(`$.S.densityOf(${str(name)}).relations`);
       const list = args.map((a, j) => (reads.includes(j) ? this.rawData(a) : '0')).join(', ');
-      this.deferredSetup.push(`try { ${rel}(${str(name)}, [${list}]); } catch { return null; }`);
+      this.deferredSetup.push(`try { ${d}.relations(${str(name)}, [${list}]); } catch { return null; }`);
     }
     if (spec.args.length !== args.length) throw new Unsupported(`${name}: ${args.length} arguments`);
     spec.args.forEach((a, j) => a.checks.forEach((c) => {
@@ -557,7 +553,6 @@ class FusedGenerator {
     }));
     for (const a of args) typeOf(a);
     const vectorized = args.some((a) => isFlat(typeOf(a)));
-    const d = this.constant(`$.S.densityOf(${str(name)})`);
     const kernel = this.constant(`${d}.kernel`);
     const X = this.scratch(args.length);
     const Dp = this.scratch(args.length);

@@ -36,7 +36,8 @@ function realValued(t: StanType): boolean {
 
 const isScalarType = (t: StanType) => t.kind === 'int' || t.kind === 'real';
 
-function scalarForm(name: string) {
+/** The scalar form (element kernel or density spec) of a built-in, if it has one. */
+export function scalarForm(name: string) {
   return (builtin(name) as WithScalarForm | undefined)?.scalar;
 }
 

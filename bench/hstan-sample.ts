@@ -22,11 +22,12 @@ export interface HstanRun extends CsvRunStats {
   runCpuSeconds: number | null;
 }
 
-export function runHstanSample(root: string, cli: string, model: BenchModel, seed: number, s: SampleSettings): HstanRun {
+/** `cli`: the Node options and script that start the CLI (cliNodeFlags, cliPath). */
+export function runHstanSample(root: string, cli: string[], model: BenchModel, seed: number, s: SampleSettings): HstanRun {
   const dir = mkdtempSync(join(tmpdir(), `hstan-bench-${model.name}-`));
   try {
     const args = [
-      cli, 'sample', join(root, model.program), '--data', join(root, model.data),
+      ...cli, 'sample', join(root, model.program), '--data', join(root, model.data),
       '--chains', String(s.chains), '--warmup', String(s.warmup), '--samples', String(s.samples),
       '--seed', String(seed), '--quiet', '--output-dir', dir,
     ];

@@ -20,3 +20,14 @@ export function repoRoot(): string {
 export function cliPath(root = repoRoot()): string {
   return join(root, 'dist', 'src', 'cli', 'main.js');
 }
+
+/**
+ * The Node options the CLI is started with, read from the `hstan` npm script (`node FLAGS
+ * dist/src/cli/main.js`; the bin's shebang carries the same), so the bench runs it as users do.
+ */
+export function cliNodeFlags(root = repoRoot()): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: { hstan?: string } };
+  const m = /^node((?:\s+--\S+)*)\s+dist\/src\/cli\/main\.js$/.exec(pkg.scripts?.hstan ?? '');
+  if (!m) throw new Error(`bench: package.json's "hstan" script is not \`node [--flags] dist/src/cli/main.js\``);
+  return m[1].trim() === '' ? [] : m[1].trim().split(/\s+/);
+}

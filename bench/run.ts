@@ -16,7 +16,7 @@ import type { GradientTiming } from './gradient.js';
 import { runHstanSample, type SampleSettings } from './hstan-sample.js';
 import { BENCH_MODELS } from './models.js';
 import { benchParse, formatParseTiming } from './parse.js';
-import { cliPath, repoRoot } from './paths.js';
+import { cliNodeFlags, cliPath, repoRoot } from './paths.js';
 import { type BenchResults, type ModelResult, summarizeHstan, summarizeRstan } from './results.js';
 import { rstanUnavailable, runRstan, type RstanModelResult, type RstanRun } from './rstan.js';
 import { loadAverage } from './stats.js';
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   }
 
   if (o.sampling) {
-    const cli = cliPath(root);
+    const cli = [...cliNodeFlags(root), cliPath(root)];
     const converter = resolve(o.shared ?? join(root, '..', 'shared'), 'oracle', 'stan-new-to-old.pl');
     const why = o.rstan ? rstanUnavailable(converter) : 'turned off with --no-rstan';
     if (why) {

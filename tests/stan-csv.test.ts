@@ -558,6 +558,32 @@ describe('encoder thread', () => {
     }
   });
 
+  // Linux's nice is per thread; elsewhere the thread keeps its priority and there is no /proc to
+  // read. (Under `nice -n 19` every thread is already at the lowest: nothing to tell apart.)
+  const nice = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  const ownNice = existsSync('/proc/thread-self/stat') ? nice(readFileSync('/proc/thread-self/stat', 'utf8')) : 19;
+  (ownNice < 19 ? test : test.skip)('the thread runs at the lowest priority; the writer\'s thread keeps its own', () => {
+    const encoder = threadEncoder();
+    const values = new Float64Array(new SharedArrayBuffer(8));
+    const path = join(dir, 'priority.csv');
+    const fd = openSync(path, 'w');
+    try {
+      // A finished batch: the thread has run its start-up code.
+      encoder.wait(encoder.post({ file: encoder.newFile(), fd, precision: 6, columns: 1, rows: 1, values }), 0);
+    } finally {
+      closeSync(fd);
+    }
+    const nices = readdirSync('/proc/self/task').map((t) => {
+      try {
+        return nice(readFileSync(`/proc/self/task/${t}/stat`, 'utf8'));
+      } catch {
+        return NaN; // a thread that ended meanwhile
+      }
+    });
+    expect(nices).toContain(19);
+    expect(nice(readFileSync('/proc/thread-self/stat', 'utf8'))).toBe(ownNice);
+  });
+
   test('a failed write is thrown to its own file\'s writer, with its code; other files go on', () => {
     const encoder = threadEncoder();
     const full = openSync('/dev/full', 'w');

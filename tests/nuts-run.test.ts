@@ -249,6 +249,22 @@ describe('stopping, thinning and callbacks', () => {
     expect(r.timing[0].samplingSeconds).toBeGreaterThanOrEqual(0);
   });
 
+  test('phases are timed as Stan times them: writing the adaptation (onWarmupEnd) is on neither clock', () => {
+    const busy = (ms: number) => {
+      const t = performance.now();
+      while (performance.now() - t < ms);
+    };
+    const r = runNuts(standardNormal(2), {
+      chains: 2, warmup: 20, samples: 20, seed: 3,
+      onWarmupEnd: () => busy(300),
+    });
+    const { warmupSeconds, samplingSeconds } = r.timing[0];
+    expect(warmupSeconds).toBeGreaterThan(0);
+    expect(samplingSeconds).toBeGreaterThan(0);
+    // 2 × 300 ms were spent between the phases; 40 iterations of a 2-d normal take a few ms.
+    expect(warmupSeconds + samplingSeconds).toBeLessThan(0.3);
+  });
+
   test('onWarmupEnd reports the sampling step size and metric before the first sampling draw', () => {
     const events: string[] = [];
     const reported: { stepSize: number; inverse: Float64Array }[] = [];

@@ -129,7 +129,6 @@ export function runNuts(density: BatchedLogDensity, options: Partial<NutsOptions
   const states: ChainPoint[] = findInitialPoints(evaluator, rngs, o.initRadius, o.inits);
   const stepSizes = chains.map(() => o.stepSize);
 
-  const warmupStart = performance.now();
   const adaptation = chains.map((c) => new WarmupAdaptation(o.metric, D, o.warmup, o.adaptDelta, o.stepSize, c));
   const searches = chains.map((c) => new StepSizeSearch(D, c));
   const searchStepSizes = (which: readonly number[]): void => {
@@ -139,6 +138,9 @@ export function runNuts(density: BatchedLogDensity, options: Partial<NutsOptions
   };
   // Adaptation is engaged whenever there is warmup (as in Stan's adaptive samplers).
   if (o.warmup > 0) searchStepSizes(chains);
+  // The phases are timed as Stan's run_adaptive_sampler times them: warmup from after the first
+  // step-size search, sampling from after the adaptation is written (neither clock counts those).
+  const warmupStart = performance.now();
 
   const transitions = chains.map(() => new NutsTransition(D, o.maxTreedepth));
   const keptWarmup = o.saveWarmup ? Math.ceil(o.warmup / o.thin) : 0;
@@ -164,12 +166,12 @@ export function runNuts(density: BatchedLogDensity, options: Partial<NutsOptions
     const warmup = iter < o.warmup;
     if (iter === o.warmup) {
       warmupSeconds = seconds(warmupStart);
-      samplingStart = performance.now();
-      samplingStarted = true;
       sumAccept.fill(0);
       divergences.fill(0);
       phaseIterations = 0;
       if (o.onWarmupEnd) for (const c of chains) o.onWarmupEnd(c, stepSizes[c], metrics[c].inverseMetric());
+      samplingStart = performance.now();
+      samplingStarted = true;
     }
 
     for (let c = 0; c < C; c++) transitions[c].begin(states[c], stepSizes[c], metrics[c], rngs[c]);

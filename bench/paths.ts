@@ -23,7 +23,7 @@ export function cliPath(root = repoRoot()): string {
 
 /**
  * The Node options the CLI is started with, read from the `hstan` npm script (`node FLAGS
- * dist/src/cli/main.js`; the bin's shebang carries the same), so the bench runs it as users do.
+ * dist/src/cli/main.js`), so the bench runs it as the README's commands do.
  */
 export function cliNodeFlags(root = repoRoot()): string[] {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: { hstan?: string } };

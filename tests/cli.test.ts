@@ -84,22 +84,17 @@ describe('hstan --version and --help', () => {
     expect(r.stdout.trim()).toBe(version);
   });
 
-  test('the bin\'s shebang and `npm run hstan` start Node with the same options, and the bin runs', async () => {
-    const shebang = readFileSync(CLI, 'utf8').split('\n')[0];
-    const { scripts } = JSON.parse(readFileSync('package.json', 'utf8'));
-    const fromShebang = /^#!\/usr\/bin\/env -S node((?:\s+--\S+)*)$/.exec(shebang);
-    const fromScript = /^node((?:\s+--\S+)*)\s+dist\/src\/cli\/main\.js$/.exec(scripts.hstan);
-    expect(fromShebang).not.toBeNull();
-    expect(fromScript).not.toBeNull();
-    expect(fromShebang![1].trim()).toBe(fromScript![1].trim());
-    expect(fromScript![1]).toContain('--v8-pool-size=1');
-    // Run through the shebang itself, as an installed `hstan` is.
+  test('`npm run hstan` starts Node with one V8 helper thread; the bin runs through its plain shebang', async () => {
+    const { scripts, version } = JSON.parse(readFileSync('package.json', 'utf8'));
+    expect(scripts.hstan).toBe('node --v8-pool-size=1 dist/src/cli/main.js');
+    expect(readFileSync(CLI, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+    // Run as an installed `hstan` is: the file itself, executed.
     const child = spawn(CLI, ['--version'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     const code = await new Promise((res) => child.on('close', res));
     expect(code).toBe(0);
-    expect(out.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+    expect(out.trim()).toBe(version);
   });
 
   test('--help lists the commands', async () => {

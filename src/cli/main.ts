@@ -1,9 +1,10 @@
-#!/usr/bin/env -S node --v8-pool-size=1
+#!/usr/bin/env node
 // The hstan command line: each command registers itself from src/cli/commands/.
-// One V8 helper thread (Node's default is four): on a two-core machine the sampler's thread
-// otherwise waits its turn behind V8's compile and GC tasks, which stalled the sampling of a
-// small model by 10–20 ms in 50 (measured: eight schools' sampling phase, median 43 → 35 ms).
-// The `hstan` npm script passes the same option; tests/cli.test.ts checks that they agree.
+// `npm run hstan` starts it with one V8 helper thread (`--v8-pool-size=1`; Node's default is
+// four): on a two-core machine the sampler's thread otherwise waits its turn behind V8's compile
+// and GC tasks, which stalled the sampling of a small model by 10–20 ms in 50 (eight schools'
+// sampling phase, median 43 → 35 ms). The bin's shebang stays plain `node`: `env -S`, which
+// would carry the option, is missing from BusyBox and older coreutils.
 import { Command } from 'commander';
 import { commandsFor, type Register } from './commands/index.js';
 import { VERSION } from '../version.js';

@@ -38,15 +38,22 @@ export function benchmarkPoints(instance: ModelInstance, chains: number, seed: n
   return U;
 }
 
+/** Point sets the timed calls cycle through. */
+const POINT_SETS = 8;
+
 export function timeGradient(instance: ModelInstance, chains: number, options: GradientOptions = {}): GradientTiming {
   const batchMs = options.batchMs ?? 60;
   const batches = options.batches ?? 9;
   const warmupMs = options.warmupMs ?? 1500;
   const maxWarmupMs = Math.max(warmupMs, options.maxWarmupMs ?? 12000);
-  const U = benchmarkPoints(instance, chains, options.seed ?? 20240917 + chains);
+  // Several point sets in turn, as sampling moves every call: kernels that memoize per-call
+  // values (the beta kernel's lbeta and digammas) must not hit their memo on every call.
+  const seed = options.seed ?? 20240917 + chains;
+  const points = Array.from({ length: POINT_SETS }, (_, k) => benchmarkPoints(instance, chains, seed + 7919 * k));
   const lp = new Float64Array(chains);
   const grad = new Float64Array(chains * instance.dimension);
-  const call = () => instance.logDensityGradient(U, chains, lp, grad);
+  let turn = 0;
+  const call = () => instance.logDensityGradient(points[turn++ % POINT_SETS], chains, lp, grad);
 
   // Warm up until the per-call CPU time settles: V8 optimizes in background threads, which a
   // busy machine starves, so a fixed number of calls is sometimes far from enough.

@@ -1,9 +1,6 @@
 // `npm run bench`: parser, gradient (issue 4) and sampling (issue 5) benchmarks, with rstan side
 // by side where it is installed. Prints the tables and writes bench/results/latest.json.
-// Options: --quick (one sampling run, shorter gradient batches), --repeats N (seeds per model, 5),
-//   --seed S (the first seed),
-//   --models a,b, --skip-gradients, --skip-sampling, --no-rstan, --no-tfjs, --shared DIR,
-//   --record (also write bench/results/<date>.json).
+// Options: see USAGE below (`npm run bench -- --help`).
 import { readFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,6 +22,19 @@ import type { TfjsTiming } from './tfjs.js';
 
 const GRADIENT_CHAINS = [1, 4, 64];
 
+const USAGE = `usage: npm run bench -- [options]
+  --quick             one sampling run per model, shorter gradient batches
+  --repeats N         seeds per model (default 5; 1 with --quick)
+  --seed S            the first seed (default 1)
+  --models a,b        only these models (${BENCH_MODELS.map((m) => m.name).join(', ')})
+  --skip-gradients    no gradient timings
+  --skip-sampling     no sampling runs
+  --no-rstan          hstan only, even where rstan is installed
+  --no-tfjs           no TF.js gradient contrast
+  --shared DIR        where oracle/stan-new-to-old.pl is, for rstan (default ../shared)
+  --record            also write bench/results/<date>.json
+`;
+
 function options() {
   const { values } = parseArgs({
     options: {
@@ -38,8 +48,13 @@ function options() {
       'no-tfjs': { type: 'boolean', default: false },
       shared: { type: 'string' },
       record: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
   const int = (name: string, raw: string): number => {
     const n = Number(raw);
     if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got '${raw}'`);

@@ -238,6 +238,74 @@ describe('fused generate', () => {
     }
   });
 
+  /** Fused rows equal the tape's at seeded points (rounding only). */
+  function rowsAgree(inst: ModelInstance): void {
+    const next = uniforms(9);
+    for (let k = 0; k < 5; k++) {
+      const u = Float64Array.from({ length: inst.dimension }, () => 2 * next() - 1);
+      const f = Float64Array.from(inst.generate(u, null));
+      inst.forceTape = true;
+      const t = Float64Array.from(inst.generate(u, null));
+      inst.forceTape = false;
+      expect(f.length).toBe(inst.columnNames.length);
+      for (let i = 0; i < f.length; i++) {
+        if (Number.isNaN(t[i])) expect(f[i]).toBeNaN();
+        else expect(Math.abs(f[i] - t[i])).toBeLessThanOrEqual(1e-13 * (1 + Math.abs(t[i])));
+      }
+    }
+  }
+
+  test('element-wise generated quantities are written by the fused code too, as the tape writes them', () => {
+    const inst = model(`${source}
+      generated quantities {
+        real ratio = mu / (mu + s);
+        vector[N] resid = y - m;
+        vector[N] scaled = inv_logit(resid * t) + 0.5 * N;
+        real first = scaled[1] + resid[N];
+      }`, data);
+    expect(inst.fusedGenerateActive).toBe(true);
+    expect(inst.columnNames.slice(-8)).toEqual(['ratio', 'resid.1', 'resid.2', 'resid.3', 'scaled.1', 'scaled.2', 'scaled.3', 'first']);
+    rowsAgree(inst);
+    // At u = 0: mu = 0, s = 1, z = 0, so m = 0, t = 1 and scaled[1] = inv_logit(0.1) + 1.5.
+    const row = inst.generate(Float64Array.of(0, 0, 0, 0, 0), null);
+    expect(row[row.length - 4]).toBeCloseTo(1 / (1 + Math.exp(-0.1)) + 1.5, 14);
+  });
+
+  test('a generated quantity indexing out of range: the tape raises its error', () => {
+    const gather = `
+      data { int N; int J; array[N] int g; }
+      parameters { vector[J] a; }
+      model { a ~ normal(0, 1); }
+      generated quantities { vector[N] ag = a[g] * 2; }`;
+    const u = Float64Array.of(0.1, 0.2);
+    const ok = model(gather, { N: 3, J: 2, g: [2, 1, 2] });
+    expect(ok.fusedGenerateActive).toBe(true);
+    expect(Array.from(ok.generate(u, null))).toEqual([0.1, 0.2, 0.4, 0.2, 0.4]);
+    const bad = model(gather, { N: 3, J: 2, g: [1, 3, 2] });
+    expect(bad.fusedGenerateActive).toBe(true);
+    let tapeError: unknown = null;
+    bad.forceTape = true;
+    try {
+      bad.generate(u, null);
+    } catch (e) {
+      tapeError = e;
+    }
+    bad.forceTape = false;
+    expect(tapeError).toBeInstanceOf(FatalRuntimeError);
+    expect(() => bad.generate(u, null)).toThrow((tapeError as Error).message);
+  });
+
+  test.each([
+    ['a random number', 'real d = normal_rng(mu, 1);'],
+    ['an int', 'int k = N + 1;'],
+    ['a loop', 'vector[N] w; for (n in 1:N) w[n] = 2 * m[n];'],
+    ['a constrained declaration', 'real<lower=0> v = s * s;'],
+  ])('generated quantities with %s stay on the tape; the density stays fused', (_what, body) => {
+    const inst = model(`${source}\ngenerated quantities { ${body} }`, data);
+    expect(inst.fusedActive).toBe(true);
+    expect(inst.fusedGenerateActive).toBe(false);
+  });
+
   test('with generated quantities the tape generates (they may draw random numbers)', () => {
     const inst = model(`${source}\ngenerated quantities { real d = normal_rng(mu, 1); }`, data);
     expect(inst.fusedActive).toBe(true);

@@ -139,12 +139,10 @@ export class CodeGenerator {
       let scalarField = 'code' in scalar ? 'scalarDensity' : `scalarUnsupported: ${str(scalar.unsupported)}`;
       // Straight-line code for element-wise programs, with the scalar tape as its fallback.
       if ('code' in scalar) {
-        // Without generated quantities, an output row is the parameters' and transformed parameters' values.
-        const values = !gq.some((s) => s.kind !== 'Empty');
-        const fused = lowerFusedDensity(this, params, tp, model, values);
+        const fused = lowerFusedDensity(this, params, tp, model, gq);
         if ('code' in fused) for (const line of fused.code.split('\n')) w.line(line);
         scalarField += 'code' in fused
-          ? `, fusedDensity: $fused && $fused.density${values ? ', fusedGenerate: $fused && $fused.generate' : ''}`
+          ? `, fusedDensity: $fused && $fused.density${fused.generate ? ', fusedGenerate: $fused && $fused.generate' : ''}`
           : `, fusedUnsupported: ${str(fused.unsupported)}`;
       }
 

@@ -185,6 +185,8 @@ class FusedGenerator {
     private readonly params: VarDecl[],
     private readonly tp: Stmt[],
     private readonly model: Stmt[],
+    /** Generated quantities to write in generate's rows (values only); empty when there are none or they stay on the tape. */
+    private readonly gq: Stmt[] = [],
   ) {}
 
   private fresh(prefix: string): string {
@@ -211,15 +213,16 @@ class FusedGenerator {
 
   /**
    * The text of `const $fused = (() => {...})();`: null when the sizes disagree, else
-   * `{ density, generate }`, where generate (present when `values` is asked for: a program
-   * without generated quantities) writes the constrained parameters and transformed parameters
-   * of a point into an output row, in CmdStan's column order.
+   * `{ density, generate }`, where generate (present when `values` is asked for) writes the
+   * constrained parameters, transformed parameters and the generated quantities given to the
+   * constructor of a point into an output row, in CmdStan's column order.
    */
   lower(values: boolean): string {
     this.params.forEach((p, i) => this.param(p, i));
     for (const s of this.tp) this.stmt(s, 'transformed parameters');
     const valueLines = this.body.length;
     for (const s of this.model) this.stmt(s, 'model');
+    const gqLines = values ? this.generatedQuantities() : [];
     const w = new Writer();
     w.open('const $fused = (() => {');
     for (const line of this.setup) w.line(line);
@@ -245,7 +248,9 @@ class FusedGenerator {
       w.line('const $o = 0, $jacobian = false;');
       w.line('let $lp = 0, $k = 0;');
       for (const line of this.body.slice(0, valueLines)) w.line(line);
-      const outs = [...this.params, ...this.tp.filter((s): s is VarDecl => s.kind === 'VarDecl')];
+      for (const line of gqLines) w.line(line);
+      const declared = (b: Stmt[]) => b.filter((s): s is VarDecl => s.kind === 'VarDecl');
+      const outs = [...this.params, ...declared(this.tp), ...declared(this.gq)];
       for (const d of outs) {
         const x = this.vars.get(d.name)!;
         if (x.vector) w.line(`for (let i = 0; i < ${x.len}; i++) $row[$k++] = ${x.read('i')};`);
@@ -256,6 +261,29 @@ class FusedGenerator {
     w.line(`return { density: fusedDensity${values ? ', generate' : ''} };`);
     w.close('})();');
     return w.toString();
+  }
+
+  /**
+   * The forward code of the generated quantities, for generate only. Every variable is read as
+   * a constant (inactive), so their declarations make no partials, adjoints or backward passes;
+   * what they would have registered for the density is dropped again.
+   */
+  private generatedQuantities(): string[] {
+    const body = this.body.length, backwards = this.backwards.length;
+    const zeroed = this.zeroed.length, adjoints = this.scalarAdjoints.length;
+    for (const s of this.gq) {
+      if (s.kind === 'Empty') continue;
+      if (s.kind !== 'VarDecl') throw new Unsupported(`statement ${s.kind} in generated quantities`);
+      // A model-block local of the same name has its buffers in the shared setup already.
+      if (this.vars.has(s.name)) throw new Unsupported(`generated quantity ${s.name} shadows a model local`);
+      for (const x of this.vars.values()) x.active = false;
+      this.declare(s, 'generated quantities');
+    }
+    const lines = this.body.splice(body);
+    this.backwards.length = backwards;
+    this.zeroed.length = zeroed;
+    this.scalarAdjoints.length = adjoints;
+    return lines;
   }
 
   // -------------------------------------------------------------------------
@@ -833,12 +861,23 @@ class FusedGenerator {
 
 }
 
-/** Lower the density to a fused function, or explain why the program keeps the scalar tape. */
+/**
+ * Lower the density to a fused function, or explain why the program keeps the scalar tape.
+ * `generate` says whether it also writes output rows: it does when the generated quantities
+ * (if any) are element-wise declarations with values; otherwise they stay on the tape (which
+ * also runs the `_rng` functions) while the density is fused all the same.
+ */
 export function lowerFusedDensity(
-  base: CodeGenerator, params: VarDecl[], tp: Stmt[], model: Stmt[], values: boolean,
-): { code: string } | { unsupported: string } {
+  base: CodeGenerator, params: VarDecl[], tp: Stmt[], model: Stmt[], gq: Stmt[],
+): { code: string; generate: boolean } | { unsupported: string } {
+  const attempt = (withGq: Stmt[], values: boolean) => new FusedGenerator(base, params, tp, model, withGq).lower(values);
   try {
-    return { code: new FusedGenerator(base, params, tp, model).lower(values) };
+    try {
+      return { code: attempt(gq, true), generate: true };
+    } catch (e) {
+      if (!(e instanceof Unsupported) || !gq.some((s) => s.kind !== 'Empty')) throw e;
+      return { code: attempt([], false), generate: false };
+    }
   } catch (e) {
     if (e instanceof Unsupported) return { unsupported: e.message };
     throw e;

@@ -133,6 +133,11 @@ export class ModelInstance implements BatchedLogDensity {
     return !!this.lowered.fusedDensity && !this.forceTape && !this.forceBatched;
   }
 
+  /** Whether output rows (parameters, transformed parameters, generated quantities) come from fused code. */
+  get fusedGenerateActive(): boolean {
+    return !!this.lowered.fusedGenerate && !this.forceTape && !this.forceBatched;
+  }
+
   /** Why the fused density is not used (null when it is). */
   get fusedUnsupported(): string | null {
     if (this.lowered.fusedDensity) return null;
@@ -252,8 +257,13 @@ export class ModelInstance implements BatchedLogDensity {
     const out = this.newRow();
     const fused = this.lowered.fusedGenerate;
     if (fused && !this.forceTape && !this.forceBatched) {
-      fused(u, out);
-      return out;
+      try {
+        fused(u, out);
+        return out;
+      } catch (e) {
+        // What the fused code cannot write (an index out of range) the tape writes, or raises Stan's error for.
+        if (!(e instanceof $.F.FusedMiss || e instanceof RuntimeError || e instanceof RejectError)) throw e;
+      }
     }
     $.setRng(rng);
     try {

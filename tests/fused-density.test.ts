@@ -122,6 +122,25 @@ describe('fused density: constructs', () => {
         b0 ~ normal(0, 2);
         b1 ~ normal(0, 2);
       }`,
+    'beta and binomial: shared and per-element shapes, a shape of exactly 1': `
+      data { int N; array[N] int k; int n; vector[N] x; }
+      parameters {
+        real<lower=0> a; real<lower=0> b; vector<lower=0>[N] c;
+        vector<lower=0, upper=1>[N] p; real<lower=0, upper=1> q;
+      }
+      model {
+        p ~ beta(a, b);
+        p ~ beta(c, b + 1);
+        p ~ beta(1, a);
+        q ~ beta(a * 2, c[3]);
+        k ~ binomial(n, p);
+        k ~ binomial(n, q);
+        a ~ gamma(2, 1);
+        b ~ gamma(2, 1);
+        c ~ gamma(2, 1);
+        target += beta_lpdf(q | a, b);
+        target += binomial_lpmf(k | n, p);
+      }`,
   };
 
   test.each(Object.entries(programs))('%s: fused agrees with the tape and with finite differences', (_name, source) => {

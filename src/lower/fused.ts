@@ -60,17 +60,23 @@ const ONE = '1';
 
 /**
  * Densities written out inline instead of calling their kernel (a call with argument and partial
- * arrays per element): the same expressions as the kernels in stdlib/impl/continuous.ts, so the
- * values are the kernels' to the bit. `x` are the arguments' codes, `need` which partials are
- * used, `logScale` the code of log(scale) when the scale is data (else null: computed here).
+ * arrays per element): the same expressions as the kernels in stdlib/impl/continuous.ts and
+ * discrete.ts, so the values are the kernels' to the bit. `x` are the arguments' codes, `need`
+ * which partials are used, `logScale` the code of log(scale) when the scale is data (else null:
+ * computed here), `outer` which arguments are the same for every element (their functions can go
+ * to `pre`, run once before the loop).
  */
 interface InlineDensity {
   /** Index of the scale argument, whose log may come from the setup. */
   scale?: number;
   emit(
     x: string[], need: boolean[], constant: (code: string) => string, fresh: () => string, logScale: string | null,
-  ): { lines: string[]; value: string; partials: (string | null)[] };
+    outer: boolean[],
+  ): { pre?: string[]; lines: string[]; value: string; partials: (string | null)[] };
 }
+
+/** `t · ly` with 0 · log(0) = 0, as the kernels' xlogy. */
+const xlogy = (t: string, ly: string) => `(${t} === 0 ? 0 : ${atom(t)} * ${ly})`;
 
 const INLINE_DENSITIES: Record<string, InlineDensity> = {
   normal_lpdf: {
@@ -104,6 +110,54 @@ const INLINE_DENSITIES: Record<string, InlineDensity> = {
       return {
         lines, value,
         partials: [need[0] ? dy : null, need[1] ? `(-${dy})` : null, need[2] ? `-1 / ${s} + (2 * ${z} * ${z}) / (${s} * ${q})` : null],
+      };
+    },
+  },
+  beta_lpdf: {
+    // As betaCore; log B(a, b) and the digammas once per evaluation when a and b are shared
+    // (`p ~ beta(alpha, beta)`), where the kernel keeps them in a memo.
+    emit(x, need, constant, fresh, _logScale, outer) {
+      const [y, a, b] = x;
+      const shared: string[] = [];
+      const lines: string[] = [];
+      const perPair = outer[1] && outer[2] ? shared : lines;
+      const L = fresh(), ly = fresh(), l1y = fresh();
+      perPair.push(`const ${L} = ${constant('$.F.lbeta')}(${a}, ${b});`);
+      let pa = '', pb = '';
+      if (need[1] || need[2]) {
+        const digamma = constant('$.F.digamma');
+        const pab = fresh();
+        pa = fresh();
+        pb = fresh();
+        perPair.push(`const ${pab} = ${digamma}(${a} + ${b});`, `const ${pa} = ${pab} - ${digamma}(${a});`, `const ${pb} = ${pab} - ${digamma}(${b});`);
+      }
+      lines.push(`const ${ly} = Math.log(${y});`, `const ${l1y} = Math.log1p(-${y});`);
+      const am1 = `${atom(a)} - 1`, bm1 = `${atom(b)} - 1`;
+      return {
+        pre: shared, lines,
+        value: `-${L} + ${xlogy(am1, ly)} + ${xlogy(bm1, l1y)}`,
+        partials: [
+          need[0] ? `(${a} === 1 ? 0 : (${am1}) / ${y}) - (${b} === 1 ? 0 : (${bm1}) / (1 - ${y}))` : null,
+          need[1] ? `${pa} + ${ly}` : null,
+          need[2] ? `${pb} + ${l1y}` : null,
+        ],
+      };
+    },
+  },
+  binomial_lpmf: {
+    // As the binomial kernel; the log binomial coefficient is a constant term, summed in the setup.
+    emit(x, need, _constant, fresh) {
+      const [n, N, t] = x;
+      const nf = fresh();
+      const lines = [`const ${nf} = ${atom(N)} - ${atom(n)};`];
+      return {
+        lines,
+        value: `${xlogy(n, `Math.log(${t})`)} + ${xlogy(nf, `Math.log1p(-${t})`)}`,
+        partials: [
+          need[0] ? '0' : null,
+          need[1] ? '0' : null,
+          need[2] ? `(${n} === 0 ? 0 : ${n} / ${t}) - (${nf} === 0 ? 0 : ${nf} / (1 - ${t}))` : null,
+        ],
       };
     },
   },
@@ -587,19 +641,23 @@ class FusedGenerator {
     const oks = spec.args.map((a, j) => a.checks.map((_, m) => this.constant(`$.F.predicate(${d}, ${j}, ${m})`)));
     const loop = vectorized ? this.openLoop(...args) : null;
     const i = loop ? 'i' : null;
+    // Scalar arguments of a vectorized density are the same for every element: computed and
+    // checked once, before the loop (`pre`).
+    const outer = args.map((a) => loop === null || !isFlat(typeOf(a)));
+    const pre: string[] = [];
     const lines: string[] = [];
     const s = this.fresh('s');
-    if (loop) lines.push(`let ${s} = 0;`, `for (let i = 0; i < ${loop.len}; i++) {`);
-    const vals = args.map((a) => this.expr(a, lines, i));
+    const vals = args.map((a, j) => (outer[j] ? this.expr(a, pre, null) : this.expr(a, lines, i)));
     const xs = vals.map((v, j) => {
       // Checks of data arguments hold for good once they held: made once, in the setup.
       if (this.immutableData(args[j])) {
         this.dataChecks(args[j], oks[j]);
         return v.code;
       }
+      const into = outer[j] ? pre : lines;
       const x = this.fresh('x');
-      lines.push(`const ${x} = ${v.code};`);
-      for (const ok of oks[j]) lines.push(`if (!${ok}(${x})) throw $.F.MISS;`);
+      into.push(`const ${x} = ${v.code};`);
+      for (const ok of oks[j]) into.push(`if (!${ok}(${x})) throw $.F.MISS;`);
       return x;
     });
     const need = vals.map((v) => v.partials.size > 0);
@@ -610,7 +668,8 @@ class FusedGenerator {
       const logScale = inline.scale !== undefined && this.immutableData(args[inline.scale])
         ? this.dataLog(args[inline.scale], loop?.len ?? null)
         : null;
-      const r = inline.emit(xs, need, (c) => this.constant(c), () => this.fresh('t'), logScale);
+      const r = inline.emit(xs, need, (c) => this.constant(c), () => this.fresh('t'), logScale, outer);
+      pre.push(...(r.pre ?? []));
       lines.push(...r.lines);
       lines.push(loop ? `${s} += ${r.value};` : `let ${s} = ${r.value};`);
       ds = r.partials;
@@ -650,6 +709,8 @@ class FusedGenerator {
       lines.push(`${s} += ${c};`);
     }
     lines.push(`$lp += ${s};`);
+    this.body.push(...pre);
+    if (loop) this.body.push(`let ${s} = 0;`, `for (let i = 0; i < ${loop.len}; i++) {`);
     this.body.push(...lines);
   }
 

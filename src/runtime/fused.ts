@@ -6,7 +6,7 @@ import type { ParamEntry } from './parameters.js';
 import type { DensitySpec } from './scalar/ops.js';
 import { scalarPredicates } from '../../stdlib/impl/dist-checks.js';
 
-export { HALF_LOG_TWO_PI, LOG_PI } from './special.js';
+export { HALF_LOG_TWO_PI, LOG_PI, digamma, lbeta } from './special.js';
 
 /** Thrown by a fused density when the scalar tape must evaluate the point instead. */
 export class FusedMiss extends Error {

@@ -58,21 +58,29 @@ interface Val {
 
 const ONE = '1';
 
+/** What an inline density's code may use besides its arguments' codes. */
+interface EmitContext {
+  /** A module constant bound once in the setup. */
+  constant(code: string): string;
+  fresh(): string;
+  /** The code of log(scale) when the scale is data (computed in the setup), else null. */
+  logScale: string | null;
+  /** Which arguments are the same for every element (code of theirs alone can go to `pre`). */
+  outer: boolean[];
+  /** The code of log(x_j) or log1p(-x_j): computed here, or shared with an earlier density of the same variable. */
+  log(j: number, kind: 'log' | 'log1m'): string;
+}
+
 /**
  * Densities written out inline instead of calling their kernel (a call with argument and partial
  * arrays per element): the same expressions as the kernels in stdlib/impl/continuous.ts and
  * discrete.ts, so the values are the kernels' to the bit. `x` are the arguments' codes, `need`
- * which partials are used, `logScale` the code of log(scale) when the scale is data (else null:
- * computed here), `outer` which arguments are the same for every element (their functions can go
- * to `pre`, run once before the loop).
+ * which partials are used; `pre` lines run once before the loop.
  */
 interface InlineDensity {
   /** Index of the scale argument, whose log may come from the setup. */
   scale?: number;
-  emit(
-    x: string[], need: boolean[], constant: (code: string) => string, fresh: () => string, logScale: string | null,
-    outer: boolean[],
-  ): { pre?: string[]; lines: string[]; value: string; partials: (string | null)[] };
+  emit(x: string[], need: boolean[], ctx: EmitContext): { pre?: string[]; lines: string[]; value: string; partials: (string | null)[] };
 }
 
 /** `t · ly` with 0 · log(0) = 0, as the kernels' xlogy. */
@@ -81,7 +89,7 @@ const xlogy = (t: string, ly: string) => `(${t} === 0 ? 0 : ${atom(t)} * ${ly})`
 const INLINE_DENSITIES: Record<string, InlineDensity> = {
   normal_lpdf: {
     scale: 2,
-    emit(x, need, constant, fresh, logScale) {
+    emit(x, need, { constant, fresh, logScale }) {
       const [y, mu, s] = x;
       const z = fresh(), g = fresh();
       const lines = [`const ${z} = (${y} - ${mu}) / ${s};`];
@@ -92,14 +100,14 @@ const INLINE_DENSITIES: Record<string, InlineDensity> = {
     },
   },
   std_normal_lpdf: {
-    emit(x, need, constant) {
+    emit(x, need, { constant }) {
       const half = constant('$.F.HALF_LOG_TWO_PI');
       return { lines: [], value: `-0.5 * ${x[0]} * ${x[0]} - ${half}`, partials: [need[0] ? `(-${x[0]})` : null] };
     },
   },
   cauchy_lpdf: {
     scale: 2,
-    emit(x, need, constant, fresh, logScale) {
+    emit(x, need, { constant, fresh, logScale }) {
       const [y, mu, s] = x;
       const z = fresh(), q = fresh(), dy = fresh();
       const lines = [`const ${z} = (${y} - ${mu}) / ${s};`];
@@ -116,12 +124,12 @@ const INLINE_DENSITIES: Record<string, InlineDensity> = {
   beta_lpdf: {
     // As betaCore; log B(a, b) and the digammas once per evaluation when a and b are shared
     // (`p ~ beta(alpha, beta)`), where the kernel keeps them in a memo.
-    emit(x, need, constant, fresh, _logScale, outer) {
+    emit(x, need, { constant, fresh, outer, log }) {
       const [y, a, b] = x;
       const shared: string[] = [];
       const lines: string[] = [];
       const perPair = outer[1] && outer[2] ? shared : lines;
-      const L = fresh(), ly = fresh(), l1y = fresh();
+      const L = fresh();
       perPair.push(`const ${L} = ${constant('$.F.lbeta')}(${a}, ${b});`);
       let pa = '', pb = '';
       if (need[1] || need[2]) {
@@ -131,7 +139,7 @@ const INLINE_DENSITIES: Record<string, InlineDensity> = {
         pb = fresh();
         perPair.push(`const ${pab} = ${digamma}(${a} + ${b});`, `const ${pa} = ${pab} - ${digamma}(${a});`, `const ${pb} = ${pab} - ${digamma}(${b});`);
       }
-      lines.push(`const ${ly} = Math.log(${y});`, `const ${l1y} = Math.log1p(-${y});`);
+      const ly = log(0, 'log'), l1y = log(0, 'log1m');
       const am1 = `${atom(a)} - 1`, bm1 = `${atom(b)} - 1`;
       return {
         pre: shared, lines,
@@ -146,13 +154,13 @@ const INLINE_DENSITIES: Record<string, InlineDensity> = {
   },
   binomial_lpmf: {
     // As the binomial kernel; the log binomial coefficient is a constant term, summed in the setup.
-    emit(x, need, _constant, fresh) {
+    emit(x, need, { fresh, log }) {
       const [n, N, t] = x;
       const nf = fresh();
       const lines = [`const ${nf} = ${atom(N)} - ${atom(n)};`];
       return {
         lines,
-        value: `${xlogy(n, `Math.log(${t})`)} + ${xlogy(nf, `Math.log1p(-${t})`)}`,
+        value: `${xlogy(n, log(2, 'log'))} + ${xlogy(nf, log(2, 'log1m'))}`,
         partials: [
           need[0] ? '0' : null,
           need[1] ? '0' : null,
@@ -232,6 +240,8 @@ class FusedGenerator {
   private readonly indexDefs = new Map<string, string>();
   /** Setup lines that may only run once the conditions hold. */
   private readonly deferredSetup: string[] = [];
+  /** Logs of active variables already computed by a density (see sharedLog), by kind and name. */
+  private readonly sharedLogs = new Map<string, string>();
   private tmp = 0;
 
   constructor(
@@ -668,7 +678,13 @@ class FusedGenerator {
       const logScale = inline.scale !== undefined && this.immutableData(args[inline.scale])
         ? this.dataLog(args[inline.scale], loop?.len ?? null)
         : null;
-      const r = inline.emit(xs, need, (c) => this.constant(c), () => this.fresh('t'), logScale, outer);
+      const r = inline.emit(xs, need, {
+        constant: (c) => this.constant(c),
+        fresh: () => this.fresh('t'),
+        logScale,
+        outer,
+        log: (j, kind) => this.sharedLog(args[j], xs[j], kind, outer[j] ? pre : lines),
+      });
       pre.push(...(r.pre ?? []));
       lines.push(...r.lines);
       lines.push(loop ? `${s} += ${r.value};` : `let ${s} = ${r.value};`);
@@ -714,6 +730,31 @@ class FusedGenerator {
     this.body.push(...lines);
   }
 
+
+  /**
+   * log(x) or log1p(-x) of density argument `a` (code `x`), emitted into `into`. Of a parameter or
+   * transformed parameter read whole (`p ~ beta(…)` then `k ~ binomial(n, p)`), computed by the
+   * first density that takes it and shared with the later ones: a const of the function body for
+   * a scalar, a buffer read at the loop's element for a vector (each density loops over it).
+   */
+  private sharedLog(a: Expr, x: string, kind: 'log' | 'log1m', into: string[]): string {
+    let e = a;
+    while (e.kind === 'Paren') e = e.expr;
+    const v = e.kind === 'Variable' ? this.vars.get(e.name) : undefined;
+    const key = v?.active && e.kind === 'Variable' ? `${kind} ${e.name}` : null;
+    const known = key === null ? undefined : this.sharedLogs.get(key);
+    if (known !== undefined) return known;
+    const t = this.fresh('t');
+    into.push(`const ${t} = ${kind === 'log' ? `Math.log(${x})` : `Math.log1p(-${x})`};`);
+    if (key === null) return t;
+    if (v!.vector) {
+      const B = this.fresh('B');
+      this.setup.push(`const ${B} = new Float64Array(${v!.len});`);
+      into.push(`${B}[i] = ${t};`);
+      this.sharedLogs.set(key, `${B}[i]`);
+    } else this.sharedLogs.set(key, t);
+    return t;
+  }
 
   /** Setup checks of a data argument (every element): where one fails, the tape evaluates and reports. */
   private dataChecks(a: Expr, oks: string[]): void {

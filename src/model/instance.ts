@@ -255,10 +255,9 @@ export class ModelInstance implements BatchedLogDensity {
    */
   generate(u: ArrayLike<number>, rng: Random | null): Float64Array {
     const out = this.newRow();
-    const fused = this.lowered.fusedGenerate;
-    if (fused && !this.forceTape && !this.forceBatched) {
+    if (this.fusedGenerateActive) {
       try {
-        fused(u, out);
+        this.lowered.fusedGenerate!(u, out);
         return out;
       } catch (e) {
         // What the fused code cannot write (an index out of range) the tape writes, or raises Stan's error for.
